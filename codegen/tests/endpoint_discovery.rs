@@ -62,7 +62,7 @@ fn endpointdiscoveryid_members_are_flagged() {
     let member = |name: &str| {
         let start = flat.find(&format!("rt::m(\"{name}\"")).unwrap_or_else(|| panic!("no member {name}"));
         let rest = &flat[start..];
-        let end = rest[1..].find(|c| c == ']' || c == '=').map_or(rest.len(), |i| i + 1);
+        let end = rest[1..].find([']', '=']).map_or(rest.len(), |i| i + 1);
         rest[..end].to_owned()
     };
     assert_eq!(flat.matches("ENDPOINT_DISCOVERY_ID").count(), 2, "{out}");
