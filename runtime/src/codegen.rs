@@ -4,8 +4,8 @@
 //! the runtime can move its internals freely.
 
 pub use crate::client::{
-    discover_endpoints, insert, push, Call, CallError, CallOf, CallResult, ClientConfig, ClientHandle, Entries, Items,
-    ModeledAs, PresignedRequest, Rules,
+    discover_endpoints, insert, push, BoxFuture, Call, CallError, CallFuture, CallOf, CallResult, ClientConfig,
+    ClientHandle, Entries, Items, ModeledAs, PresignedRequest, Rules,
 };
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::{decode_exception, NoErrors};

@@ -426,3 +426,18 @@ fn lambda_response_stream_keeps_its_header_members_beside_the_events() {
     assert_eq!(received, events);
     stubber.assert_no_pending_responses();
 }
+
+/// `send()` returns one named, sendable future that owns its call (`rt::CallFuture`): it can be
+/// stored, and spawned as a task, and the task answers as the awaited call would.
+#[test]
+fn send_futures_are_owned_tasks() {
+    let stubber = Stubber::new();
+    let output = s3t::HeadObjectOutput { content_length: Some(7), ..Default::default() };
+    stubber.add_response::<HeadObject>(output, None);
+    let s3 = tucuxi_s3::Client::new(&stubber.session());
+    let pending: tucuxi::client::CallFuture<_> = s3.head_object().bucket("b").key("k").send();
+    drop(s3);
+    let got = runtime().block_on(async { tokio::spawn(pending).await.expect("the task runs") });
+    assert_eq!(got.expect("the stubbed answer").content_length, Some(7));
+    stubber.assert_no_pending_responses();
+}

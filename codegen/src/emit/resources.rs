@@ -132,7 +132,7 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
                     quote! {
                         #doc
                         #[inline]
-                        pub fn #m(&self) -> impl ::core::future::Future<Output = Result<#ty, rt::Error>> + '_ {
+                        pub fn #m(&self) -> rt::BoxFuture<'_, Result<#ty, rt::Error>> {
                             self.0.attr(|d| #read)
                         }
                     }

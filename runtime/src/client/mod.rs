@@ -20,7 +20,9 @@ mod presign_post;
 mod user_agent;
 
 use core::fmt;
+use core::future::Future;
 use core::marker::PhantomData;
+use core::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -177,6 +179,16 @@ impl fmt::Debug for ClientHandle {
     }
 }
 
+/// A boxed, sendable future that may borrow for `'a`: what the generated crates' async methods
+/// return, so that each names one type instead of defining an `impl Future` (an opaque type per
+/// method, which the compiler checks one by one: about a tenth of the ec2 crate's type checking).
+/// The box costs one allocation per call.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The future of a call ([`Call::send`], [`Call::presign`]): a [`BoxFuture`] that owns everything
+/// it needs, so it can be stored and spawned.
+pub type CallFuture<T> = BoxFuture<'static, T>;
+
 /// One call of an operation, built up by the generated builder and run by [`Call::send`].
 ///
 /// `I` is the operation's input, `O` its output and `E` its modeled errors.
@@ -226,8 +238,11 @@ where
     /// Sends the call and returns the operation's output. A service error carries the modeled
     /// error, reachable with [`CallError::modeled`] as the operation's `errors::*Error` enum (or
     /// the service's `errors::Exception`).
-    pub async fn send(self) -> Result<O, CallError<E>> {
-        self.send_with_status().await.map(|(output, _)| output).map_err(CallError::new)
+    ///
+    /// The future is boxed ([`CallFuture`]) so that each generated builder's `send` names one
+    /// type (see [`BoxFuture`]).
+    pub fn send(self) -> CallFuture<Result<O, CallError<E>>> {
+        Box::pin(async move { self.send_with_status().await.map(|(output, _)| output).map_err(CallError::new) })
     }
 
     /// [`Call::send`] with the untyped error, for the runtime's paginators and collections, whose
@@ -252,9 +267,13 @@ where
 
     /// A presigned request for this call, valid for `expires_in` (1 second to 7 days): a URL
     /// (and, for methods other than GET, the headers) that anyone can use without credentials.
-    pub async fn presign(self, expires_in: Duration) -> Result<PresignedRequest, Error> {
-        let Call { client, op, mut input, .. } = self;
-        client.presign(op, &mut input, expires_in).await
+    ///
+    /// Boxed as [`Call::send`] is, for the same reason.
+    pub fn presign(self, expires_in: Duration) -> CallFuture<Result<PresignedRequest, Error>> {
+        Box::pin(async move {
+            let Call { client, op, mut input, .. } = self;
+            client.presign(op, &mut input, expires_in).await
+        })
     }
 
     /// [`Call::presign`] without an async runtime.

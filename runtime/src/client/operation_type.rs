@@ -75,7 +75,7 @@ macro_rules! operation_type {
             #[inline]
             pub fn send(
                 self,
-            ) -> impl ::core::future::Future<Output = $crate::client::CallResult<$output, $errors>> {
+            ) -> $crate::client::CallFuture<$crate::client::CallResult<$output, $errors>> {
                 self.0.send()
             }
             /// Sends the request and waits for the answer, without an async runtime.
@@ -88,9 +88,7 @@ macro_rules! operation_type {
             pub fn presign(
                 self,
                 expires_in: ::core::time::Duration,
-            ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<$crate::client::PresignedRequest, $crate::Error>,
-            > {
+            ) -> $crate::client::CallFuture<::core::result::Result<$crate::client::PresignedRequest, $crate::Error>> {
                 self.0.presign(expires_in)
             }
             /// [`presign`](Self::presign) without an async runtime.

@@ -55,20 +55,20 @@ macro_rules! __resource_load {
     (load $data:ty) => {
         /// Loads the attributes unless they are loaded already (one request at most).
         #[inline]
-        pub fn load(&self) -> impl ::core::future::Future<Output = ::core::result::Result<(), $crate::Error>> + '_ {
-            self.0.load()
+        pub fn load(&self) -> $crate::client::BoxFuture<'_, ::core::result::Result<(), $crate::Error>> {
+            ::std::boxed::Box::pin(self.0.load())
         }
         /// Loads the attributes again (boto3's `reload()`).
         #[inline]
-        pub fn reload(&self) -> impl ::core::future::Future<Output = ::core::result::Result<(), $crate::Error>> + '_ {
-            self.0.reload()
+        pub fn reload(&self) -> $crate::client::BoxFuture<'_, ::core::result::Result<(), $crate::Error>> {
+            ::std::boxed::Box::pin(self.0.reload())
         }
         /// Every attribute at once, loaded first when needed.
         #[inline]
         pub fn data(
             &self,
-        ) -> impl ::core::future::Future<Output = ::core::result::Result<::std::sync::Arc<$data>, $crate::Error>> + '_ {
-            self.0.data()
+        ) -> $crate::client::BoxFuture<'_, ::core::result::Result<::std::sync::Arc<$data>, $crate::Error>> {
+            ::std::boxed::Box::pin(self.0.data())
         }
         /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
         #[inline]

@@ -28,7 +28,7 @@ pub use action::{Action, ActionSpec, Finish, Many, One, Output, Returns};
 pub use bind::{Param, ResourceRef, Source};
 pub use collection::{BatchAction, BatchSpec, Collection, CollectionItems, CollectionPages, CollectionSpec};
 
-use crate::client::{Call, ClientHandle};
+use crate::client::{BoxFuture, Call, ClientHandle};
 use crate::error::ErrorKind;
 use crate::http::block_on;
 use crate::jmespath::{Expression, Val};
@@ -198,9 +198,10 @@ impl<S: Shape + Default + 'static> Resource<S> {
         block_on(async move { this.reload().await }).map_err(Error::from)?
     }
 
-    /// An attribute: `read` applied to the data, loaded first when needed.
-    pub async fn attr<T>(&self, read: impl FnOnce(&S) -> T) -> Result<T, Error> {
-        Ok(read(&*self.inner.data().await?))
+    /// An attribute: `read` applied to the data, loaded first when needed. Boxed so that a
+    /// generated attribute method names one type (see [`BoxFuture`]).
+    pub fn attr<'a, T>(&'a self, read: impl FnOnce(&S) -> T + Send + 'a) -> BoxFuture<'a, Result<T, Error>> {
+        Box::pin(async move { Ok(read(&*self.inner.data().await?)) })
     }
 
     /// The resources a `has` entry that reads data (a reference) points at, loading the data

@@ -70,9 +70,7 @@ impl Stack {
     }
     /// The `StackId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn stack_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn stack_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.stack_id.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -82,210 +80,166 @@ impl Stack {
     }
     /// The `ChangeSetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn change_set_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn change_set_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.change_set_id.clone())
     }
     /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn description(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn description(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.description.clone())
     }
     /// The `Parameters` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn parameters(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Parameter>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Parameter>>, rt::Error>> {
         self.0.attr(|d| d.parameters.clone())
     }
     /// The `CreationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn creation_time(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    pub fn creation_time(&self) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.creation_time)
     }
     /// The `DeletionTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.deletion_time)
     }
     /// The `LastUpdatedTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_updated_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.last_updated_time)
     }
     /// The `RollbackConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn rollback_configuration(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RollbackConfiguration>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RollbackConfiguration>, rt::Error>> {
         self.0.attr(|d| d.rollback_configuration.clone())
     }
     /// The `StackStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn stack_status(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<t::StackStatus, rt::Error>> + '_ {
+    pub fn stack_status(&self) -> rt::BoxFuture<'_, Result<t::StackStatus, rt::Error>> {
         self.0.attr(|d| d.stack_status.clone())
     }
     /// The `StackStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_status_reason(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.stack_status_reason.clone())
     }
     /// The `DisableRollback` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn disable_rollback(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.disable_rollback)
     }
     /// The `DeploymentConfig` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deployment_config(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::DeploymentConfig>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::DeploymentConfig>, rt::Error>> {
         self.0.attr(|d| d.deployment_config.clone())
     }
     /// The `NotificationARNs` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn notification_arns(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.notification_arns.clone())
     }
     /// The `TimeoutInMinutes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn timeout_in_minutes(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.timeout_in_minutes)
     }
     /// The `Capabilities` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capabilities(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Capability>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Capability>>, rt::Error>> {
         self.0.attr(|d| d.capabilities.clone())
     }
     /// The `Outputs` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outputs(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Output>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Output>>, rt::Error>> {
         self.0.attr(|d| d.outputs.clone())
     }
     /// The `RoleARN` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn role_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn role_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.role_arn.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `EnableTerminationProtection` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enable_termination_protection(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.enable_termination_protection)
     }
     /// The `ParentId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn parent_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn parent_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.parent_id.clone())
     }
     /// The `RootId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn root_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn root_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.root_id.clone())
     }
     /// The `DriftInformation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn drift_information(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StackDriftInformation>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StackDriftInformation>, rt::Error>> {
         self.0.attr(|d| d.drift_information.clone())
     }
     /// The `RetainExceptOnCreate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn retain_except_on_create(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.retain_except_on_create)
     }
     /// The `DeletionMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::DeletionMode>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::DeletionMode>, rt::Error>> {
         self.0.attr(|d| d.deletion_mode.clone())
     }
     /// The `DetailedStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn detailed_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::DetailedStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::DetailedStatus>, rt::Error>> {
         self.0.attr(|d| d.detailed_status.clone())
     }
     /// The `LastOperations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_operations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::OperationEntry>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::OperationEntry>>, rt::Error>> {
         self.0.attr(|d| d.last_operations.clone())
     }
     /// The `AliasName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn alias_name(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn alias_name(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.alias_name.clone())
     }
     /// boto3's `Stack.cancel_update()`: `CancelUpdateStack` with this resource's parameters; add more with `set`, then `send`.

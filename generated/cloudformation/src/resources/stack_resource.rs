@@ -58,9 +58,7 @@ impl StackResource {
     }
     /// The `StackId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn stack_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn stack_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.stack_id.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -72,69 +70,57 @@ impl StackResource {
     #[inline]
     pub fn physical_resource_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.physical_resource_id.clone())
     }
     /// The `ResourceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn resource_type(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn resource_type(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.resource_type.clone())
     }
     /// The `LastUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_updated_timestamp(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.last_updated_timestamp)
     }
     /// The `ResourceStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ResourceStatus, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<t::ResourceStatus, rt::Error>> {
         self.0.attr(|d| d.resource_status.clone())
     }
     /// The `ResourceStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status_reason(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.resource_status_reason.clone())
     }
     /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn description(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn description(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.description.clone())
     }
     /// The `Metadata` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn metadata(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn metadata(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.metadata.clone())
     }
     /// The `DriftInformation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn drift_information(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StackResourceDriftInformation>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StackResourceDriftInformation>, rt::Error>> {
         self.0.attr(|d| d.drift_information.clone())
     }
     /// The `ModuleInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn module_info(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ModuleInfo>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ModuleInfo>, rt::Error>> {
         self.0.attr(|d| d.module_info.clone())
     }
     /// boto3's `StackResource.Stack(...)`: no request is made.

@@ -57,55 +57,50 @@ impl StackResourceSummary {
     #[inline]
     pub fn physical_resource_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.physical_resource_id.clone())
     }
     /// The `ResourceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn resource_type(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn resource_type(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.resource_type.clone())
     }
     /// The `LastUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_updated_timestamp(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.last_updated_timestamp)
     }
     /// The `ResourceStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ResourceStatus, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<t::ResourceStatus, rt::Error>> {
         self.0.attr(|d| d.resource_status.clone())
     }
     /// The `ResourceStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status_reason(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.resource_status_reason.clone())
     }
     /// The `DriftInformation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn drift_information(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StackResourceDriftInformationSummary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::StackResourceDriftInformationSummary>, rt::Error>,
+    > {
         self.0.attr(|d| d.drift_information.clone())
     }
     /// The `ModuleInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn module_info(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ModuleInfo>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ModuleInfo>, rt::Error>> {
         self.0.attr(|d| d.module_info.clone())
     }
     /// boto3's `StackResourceSummary.Resource(...)`: no request is made.

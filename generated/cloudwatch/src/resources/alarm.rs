@@ -77,267 +77,217 @@ impl Alarm {
     }
     /// The `AlarmArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn alarm_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn alarm_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.alarm_arn.clone())
     }
     /// The `AlarmDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_description(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.alarm_description.clone())
     }
     /// The `AlarmConfigurationUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_configuration_updated_timestamp(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.alarm_configuration_updated_timestamp)
     }
     /// The `ActionsEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn actions_enabled(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn actions_enabled(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.actions_enabled)
     }
     /// The `OKActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ok_actions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.ok_actions.clone())
     }
     /// The `AlarmActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_actions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.alarm_actions.clone())
     }
     /// The `InsufficientDataActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn insufficient_data_actions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.insufficient_data_actions.clone())
     }
     /// The `StateValue` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_value(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StateValue>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StateValue>, rt::Error>> {
         self.0.attr(|d| d.state_value.clone())
     }
     /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn state_reason(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn state_reason(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.state_reason.clone())
     }
     /// The `StateReasonData` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason_data(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.state_reason_data.clone())
     }
     /// The `StateUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_updated_timestamp(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.state_updated_timestamp)
     }
     /// The `MetricName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn metric_name(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn metric_name(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.metric_name.clone())
     }
     /// The `Namespace` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn namespace(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn namespace(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.namespace.clone())
     }
     /// The `Statistic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn statistic(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::Statistic>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::Statistic>, rt::Error>> {
         self.0.attr(|d| d.statistic.clone())
     }
     /// The `ExtendedStatistic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn extended_statistic(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.extended_statistic.clone())
     }
     /// The `Dimensions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dimensions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Dimension>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Dimension>>, rt::Error>> {
         self.0.attr(|d| d.dimensions.clone())
     }
     /// The `Period` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn period(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn period(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.period)
     }
     /// The `Unit` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn unit(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StandardUnit>, rt::Error>,
-    > + '_ {
+    pub fn unit(&self) -> rt::BoxFuture<'_, Result<Option<t::StandardUnit>, rt::Error>> {
         self.0.attr(|d| d.unit.clone())
     }
     /// The `EvaluationPeriods` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_periods(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.evaluation_periods)
     }
     /// The `DatapointsToAlarm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn datapoints_to_alarm(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.datapoints_to_alarm)
     }
     /// The `Threshold` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn threshold(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<f64>, rt::Error>> + '_ {
+    pub fn threshold(&self) -> rt::BoxFuture<'_, Result<Option<f64>, rt::Error>> {
         self.0.attr(|d| d.threshold)
     }
     /// The `ComparisonOperator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn comparison_operator(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ComparisonOperator>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ComparisonOperator>, rt::Error>> {
         self.0.attr(|d| d.comparison_operator.clone())
     }
     /// The `TreatMissingData` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn treat_missing_data(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.treat_missing_data.clone())
     }
     /// The `EvaluateLowSampleCountPercentile` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluate_low_sample_count_percentile(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.evaluate_low_sample_count_percentile.clone())
     }
     /// The `Metrics` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metrics(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::MetricDataQuery>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::MetricDataQuery>>, rt::Error>> {
         self.0.attr(|d| d.metrics.clone())
     }
     /// The `ThresholdMetricId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn threshold_metric_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.threshold_metric_id.clone())
     }
     /// The `EvaluationState` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_state(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::EvaluationState>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::EvaluationState>, rt::Error>> {
         self.0.attr(|d| d.evaluation_state.clone())
     }
     /// The `StateTransitionedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_transitioned_timestamp(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.state_transitioned_timestamp)
     }
     /// The `EvaluationWindow` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_window(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::EvaluationWindow>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::EvaluationWindow>, rt::Error>> {
         self.0.attr(|d| d.evaluation_window.clone())
     }
     /// The `WarmUpConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn warm_up_configuration(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::WarmUpConfiguration>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::WarmUpConfiguration>, rt::Error>> {
         self.0.attr(|d| d.warm_up_configuration.clone())
     }
     /// The `EvaluationCriteria` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_criteria(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::EvaluationCriteria>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::EvaluationCriteria>, rt::Error>> {
         self.0.attr(|d| d.evaluation_criteria.clone())
     }
     /// The `EvaluationInterval` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_interval(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.evaluation_interval)
     }
     /// The `ActionConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn action_configuration(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ActionConfiguration>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ActionConfiguration>, rt::Error>> {
         self.0.attr(|d| d.action_configuration.clone())
     }
     /// boto3's `Alarm.delete()`: `DeleteAlarms` with this resource's parameters; add more with `set`, then `send`.

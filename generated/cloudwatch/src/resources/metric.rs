@@ -100,9 +100,7 @@ impl Metric {
     #[inline]
     pub fn dimensions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Dimension>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Dimension>>, rt::Error>> {
         self.0.attr(|d| d.dimensions.clone())
     }
     /// boto3's `Metric.get_statistics()`: `GetMetricStatistics` with this resource's parameters; add more with `set`, then `send`.

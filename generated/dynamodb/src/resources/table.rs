@@ -76,9 +76,7 @@ impl Table {
     #[inline]
     pub fn attribute_definitions(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::AttributeDefinition>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::AttributeDefinition>>, rt::Error>> {
         self.0.attr(|d| d.attribute_definitions.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -90,234 +88,206 @@ impl Table {
     #[inline]
     pub fn key_schema(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::KeySchemaElement>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::KeySchemaElement>>, rt::Error>> {
         self.0.attr(|d| d.key_schema.clone())
     }
     /// The `TableStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::TableStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::TableStatus>, rt::Error>> {
         self.0.attr(|d| d.table_status.clone())
     }
     /// The `CreationDateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.creation_date_time)
     }
     /// The `ProvisionedThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn provisioned_throughput(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ProvisionedThroughputDescription>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::ProvisionedThroughputDescription>, rt::Error>,
+    > {
         self.0.attr(|d| d.provisioned_throughput.clone())
     }
     /// The `TableSizeBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn table_size_bytes(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    pub fn table_size_bytes(&self) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.table_size_bytes)
     }
     /// The `ItemCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn item_count(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    pub fn item_count(&self) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.item_count)
     }
     /// The `TableArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn table_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn table_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.table_arn.clone())
     }
     /// The `TableId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn table_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn table_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.table_id.clone())
     }
     /// The `BillingModeSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn billing_mode_summary(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::BillingModeSummary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::BillingModeSummary>, rt::Error>> {
         self.0.attr(|d| d.billing_mode_summary.clone())
     }
     /// The `LocalSecondaryIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn local_secondary_indexes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::LocalSecondaryIndexDescription>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::LocalSecondaryIndexDescription>>, rt::Error>,
+    > {
         self.0.attr(|d| d.local_secondary_indexes.clone())
     }
     /// The `GlobalSecondaryIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_secondary_indexes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::GlobalSecondaryIndexDescription>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::GlobalSecondaryIndexDescription>>, rt::Error>,
+    > {
         self.0.attr(|d| d.global_secondary_indexes.clone())
     }
     /// The `StreamSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stream_specification(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StreamSpecification>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StreamSpecification>, rt::Error>> {
         self.0.attr(|d| d.stream_specification.clone())
     }
     /// The `LatestStreamLabel` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn latest_stream_label(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.latest_stream_label.clone())
     }
     /// The `LatestStreamArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn latest_stream_arn(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.latest_stream_arn.clone())
     }
     /// The `GlobalTableVersion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_version(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.global_table_version.clone())
     }
     /// The `Replicas` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn replicas(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ReplicaDescription>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ReplicaDescription>>, rt::Error>> {
         self.0.attr(|d| d.replicas.clone())
     }
     /// The `GlobalTableWitnesses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_witnesses(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::GlobalTableWitnessDescription>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::GlobalTableWitnessDescription>>, rt::Error>,
+    > {
         self.0.attr(|d| d.global_table_witnesses.clone())
     }
     /// The `GlobalTableSettingsReplicationMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_settings_replication_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::GlobalTableSettingsReplicationMode>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::GlobalTableSettingsReplicationMode>, rt::Error>,
+    > {
         self.0.attr(|d| d.global_table_settings_replication_mode.clone())
     }
     /// The `RestoreSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_summary(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RestoreSummary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RestoreSummary>, rt::Error>> {
         self.0.attr(|d| d.restore_summary.clone())
     }
     /// The `SSEDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_description(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::SseDescription>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::SseDescription>, rt::Error>> {
         self.0.attr(|d| d.sse_description.clone())
     }
     /// The `ArchivalSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn archival_summary(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ArchivalSummary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ArchivalSummary>, rt::Error>> {
         self.0.attr(|d| d.archival_summary.clone())
     }
     /// The `TableClassSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_class_summary(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::TableClassSummary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::TableClassSummary>, rt::Error>> {
         self.0.attr(|d| d.table_class_summary.clone())
     }
     /// The `DeletionProtectionEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_protection_enabled(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.deletion_protection_enabled)
     }
     /// The `DisassociationProtectionEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn disassociation_protection_enabled(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.disassociation_protection_enabled)
     }
     /// The `OnDemandThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn on_demand_throughput(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::OnDemandThroughput>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::OnDemandThroughput>, rt::Error>> {
         self.0.attr(|d| d.on_demand_throughput.clone())
     }
     /// The `WarmThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn warm_throughput(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::TableWarmThroughputDescription>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::TableWarmThroughputDescription>, rt::Error>,
+    > {
         self.0.attr(|d| d.warm_throughput.clone())
     }
     /// The `MultiRegionConsistency` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn multi_region_consistency(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::MultiRegionConsistency>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::MultiRegionConsistency>, rt::Error>> {
         self.0.attr(|d| d.multi_region_consistency.clone())
     }
     /// The `VectorIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vector_indexes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::VectorIndexDescription>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::VectorIndexDescription>>, rt::Error>> {
         self.0.attr(|d| d.vector_indexes.clone())
     }
     /// boto3's `Table.delete()`: `DeleteTable` with this resource's parameters; add more with `set`, then `send`.

@@ -58,18 +58,12 @@ impl DhcpOptions {
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -81,9 +75,7 @@ impl DhcpOptions {
     #[inline]
     pub fn dhcp_configurations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::DhcpConfiguration>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::DhcpConfiguration>>, rt::Error>> {
         self.0.attr(|d| d.dhcp_configurations.clone())
     }
     /// boto3's `DhcpOptions.associate_with_vpc()`: `AssociateDhcpOptions` with this resource's parameters; add more with `set`, then `send`.

@@ -66,227 +66,193 @@ impl Image {
     #[inline]
     pub fn platform_details(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.platform_details.clone())
     }
     /// The `UsageOperation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.usage_operation.clone())
     }
     /// The `BlockDeviceMappings` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_device_mappings(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::BlockDeviceMapping>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::BlockDeviceMapping>>, rt::Error>> {
         self.0.attr(|d| d.block_device_mappings.clone())
     }
     /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn description(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn description(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.description.clone())
     }
     /// The `EnaSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ena_support(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn ena_support(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.ena_support)
     }
     /// The `Hypervisor` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hypervisor(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::HypervisorType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::HypervisorType>, rt::Error>> {
         self.0.attr(|d| d.hypervisor.clone())
     }
     /// The `ImageOwnerAlias` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_owner_alias(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.image_owner_alias.clone())
     }
     /// The `Name` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn name(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn name(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.name.clone())
     }
     /// The `RootDeviceName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.root_device_name.clone())
     }
     /// The `RootDeviceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::DeviceType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::DeviceType>, rt::Error>> {
         self.0.attr(|d| d.root_device_type.clone())
     }
     /// The `SriovNetSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sriov_net_support(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.sriov_net_support.clone())
     }
     /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StateReason>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StateReason>, rt::Error>> {
         self.0.attr(|d| d.state_reason.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `VirtualizationType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn virtualization_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VirtualizationType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::VirtualizationType>, rt::Error>> {
         self.0.attr(|d| d.virtualization_type.clone())
     }
     /// The `BootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn boot_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::BootModeValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::BootModeValues>, rt::Error>> {
         self.0.attr(|d| d.boot_mode.clone())
     }
     /// The `TpmSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tpm_support(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::TpmSupportValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::TpmSupportValues>, rt::Error>> {
         self.0.attr(|d| d.tpm_support.clone())
     }
     /// The `DeprecationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deprecation_time(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.deprecation_time.clone())
     }
     /// The `ImdsSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn imds_support(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ImdsSupportValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ImdsSupportValues>, rt::Error>> {
         self.0.attr(|d| d.imds_support.clone())
     }
     /// The `SourceInstanceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_instance_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.source_instance_id.clone())
     }
     /// The `DeregistrationProtection` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deregistration_protection(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.deregistration_protection.clone())
     }
     /// The `LastLaunchedTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_launched_time(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.last_launched_time.clone())
     }
     /// The `ImageAllowed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn image_allowed(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn image_allowed(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.image_allowed)
     }
     /// The `SourceImageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_image_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.source_image_id.clone())
     }
     /// The `SourceImageRegion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_image_region(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.source_image_region.clone())
     }
     /// The `FreeTierEligible` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn free_tier_eligible(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.free_tier_eligible)
     }
     /// The `PublicSsmParameterName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ssm_parameter_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_ssm_parameter_name.clone())
     }
     /// The `ImageWatermarks` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_watermarks(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ImageWatermark>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ImageWatermark>>, rt::Error>> {
         self.0.attr(|d| d.image_watermarks.clone())
     }
     /// The `ScanResults` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn scan_results(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ScanResults>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ScanResults>, rt::Error>> {
         self.0.attr(|d| d.scan_results.clone())
     }
     /// The `InstanceTypeSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_type_specification(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceTypeSpecification>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceTypeSpecification>, rt::Error>> {
         self.0.attr(|d| d.instance_type_specification.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -298,87 +264,65 @@ impl Image {
     #[inline]
     pub fn image_location(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.image_location.clone())
     }
     /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn state(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ImageState>, rt::Error>,
-    > + '_ {
+    pub fn state(&self) -> rt::BoxFuture<'_, Result<Option<t::ImageState>, rt::Error>> {
         self.0.attr(|d| d.state.clone())
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn creation_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn creation_date(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.creation_date.clone())
     }
     /// The `Public` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn public(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn public(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.public)
     }
     /// The `ProductCodes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn product_codes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ProductCode>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ProductCode>>, rt::Error>> {
         self.0.attr(|d| d.product_codes.clone())
     }
     /// The `Architecture` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn architecture(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ArchitectureValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ArchitectureValues>, rt::Error>> {
         self.0.attr(|d| d.architecture.clone())
     }
     /// The `ImageType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ImageTypeValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ImageTypeValues>, rt::Error>> {
         self.0.attr(|d| d.image_type.clone())
     }
     /// The `KernelId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn kernel_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn kernel_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.kernel_id.clone())
     }
     /// The `RamdiskId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ramdisk_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn ramdisk_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.ramdisk_id.clone())
     }
     /// The `Platform` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PlatformValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PlatformValues>, rt::Error>> {
         self.0.attr(|d| d.platform.clone())
     }
     /// boto3's `Image.create_tags()`: `CreateTags` with this resource's parameters; add more with `set`, then `send`.

@@ -213,344 +213,291 @@ impl Instance {
     #[inline]
     pub fn architecture(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ArchitectureValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ArchitectureValues>, rt::Error>> {
         self.0.attr(|d| d.architecture.clone())
     }
     /// The `BlockDeviceMappings` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_device_mappings(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::InstanceBlockDeviceMapping>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::InstanceBlockDeviceMapping>>, rt::Error>,
+    > {
         self.0.attr(|d| d.block_device_mappings.clone())
     }
     /// The `ClientToken` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn client_token(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn client_token(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.client_token.clone())
     }
     /// The `EbsOptimized` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ebs_optimized(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn ebs_optimized(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.ebs_optimized)
     }
     /// The `EnaSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ena_support(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn ena_support(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.ena_support)
     }
     /// The `Hypervisor` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hypervisor(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::HypervisorType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::HypervisorType>, rt::Error>> {
         self.0.attr(|d| d.hypervisor.clone())
     }
     /// The `IamInstanceProfile` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn iam_instance_profile(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::IamInstanceProfile>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::IamInstanceProfile>, rt::Error>> {
         self.0.attr(|d| d.iam_instance_profile.clone())
     }
     /// The `InstanceLifecycle` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_lifecycle(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceLifecycleType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceLifecycleType>, rt::Error>> {
         self.0.attr(|d| d.instance_lifecycle.clone())
     }
     /// The `ElasticGpuAssociations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn elastic_gpu_associations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ElasticGpuAssociation>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ElasticGpuAssociation>>, rt::Error>> {
         self.0.attr(|d| d.elastic_gpu_associations.clone())
     }
     /// The `ElasticInferenceAcceleratorAssociations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn elastic_inference_accelerator_associations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            Option<Vec<t::ElasticInferenceAcceleratorAssociation>>,
-            rt::Error,
-        >,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::ElasticInferenceAcceleratorAssociation>>, rt::Error>,
+    > {
         self.0.attr(|d| d.elastic_inference_accelerator_associations.clone())
     }
     /// The `NetworkInterfaces` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_interfaces_attribute(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::InstanceNetworkInterface>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::InstanceNetworkInterface>>, rt::Error>> {
         self.0.attr(|d| d.network_interfaces.clone())
     }
     /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn outpost_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn outpost_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.outpost_arn.clone())
     }
     /// The `RootDeviceName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.root_device_name.clone())
     }
     /// The `RootDeviceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::DeviceType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::DeviceType>, rt::Error>> {
         self.0.attr(|d| d.root_device_type.clone())
     }
     /// The `SecurityGroups` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn security_groups(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::GroupIdentifier>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::GroupIdentifier>>, rt::Error>> {
         self.0.attr(|d| d.security_groups.clone())
     }
     /// The `SourceDestCheck` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_dest_check(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.source_dest_check)
     }
     /// The `SpotInstanceRequestId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn spot_instance_request_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.spot_instance_request_id.clone())
     }
     /// The `SriovNetSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sriov_net_support(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.sriov_net_support.clone())
     }
     /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StateReason>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StateReason>, rt::Error>> {
         self.0.attr(|d| d.state_reason.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `VirtualizationType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn virtualization_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VirtualizationType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::VirtualizationType>, rt::Error>> {
         self.0.attr(|d| d.virtualization_type.clone())
     }
     /// The `CpuOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cpu_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::CpuOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::CpuOptions>, rt::Error>> {
         self.0.attr(|d| d.cpu_options.clone())
     }
     /// The `CapacityBlockId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_block_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.capacity_block_id.clone())
     }
     /// The `CapacityReservationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_reservation_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.capacity_reservation_id.clone())
     }
     /// The `CapacityReservationSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_reservation_specification(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::CapacityReservationSpecificationResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::CapacityReservationSpecificationResponse>, rt::Error>,
+    > {
         self.0.attr(|d| d.capacity_reservation_specification.clone())
     }
     /// The `HibernationOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hibernation_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::HibernationOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::HibernationOptions>, rt::Error>> {
         self.0.attr(|d| d.hibernation_options.clone())
     }
     /// The `Licenses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn licenses(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::LicenseConfiguration>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::LicenseConfiguration>>, rt::Error>> {
         self.0.attr(|d| d.licenses.clone())
     }
     /// The `MetadataOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metadata_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceMetadataOptionsResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::InstanceMetadataOptionsResponse>, rt::Error>,
+    > {
         self.0.attr(|d| d.metadata_options.clone())
     }
     /// The `EnclaveOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enclave_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::EnclaveOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::EnclaveOptions>, rt::Error>> {
         self.0.attr(|d| d.enclave_options.clone())
     }
     /// The `BootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn boot_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::BootModeValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::BootModeValues>, rt::Error>> {
         self.0.attr(|d| d.boot_mode.clone())
     }
     /// The `PlatformDetails` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform_details(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.platform_details.clone())
     }
     /// The `UsageOperation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.usage_operation.clone())
     }
     /// The `UsageOperationUpdateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation_update_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.usage_operation_update_time)
     }
     /// The `PrivateDnsNameOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PrivateDnsNameOptionsResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PrivateDnsNameOptionsResponse>, rt::Error>> {
         self.0.attr(|d| d.private_dns_name_options.clone())
     }
     /// The `Ipv6Address` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ipv6_address(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn ipv6_address(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.ipv6_address.clone())
     }
     /// The `TpmSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tpm_support(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn tpm_support(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.tpm_support.clone())
     }
     /// The `MaintenanceOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn maintenance_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceMaintenanceOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceMaintenanceOptions>, rt::Error>> {
         self.0.attr(|d| d.maintenance_options.clone())
     }
     /// The `CurrentInstanceBootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn current_instance_boot_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceBootModeValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceBootModeValues>, rt::Error>> {
         self.0.attr(|d| d.current_instance_boot_mode.clone())
     }
     /// The `NetworkPerformanceOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_performance_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceNetworkPerformanceOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::InstanceNetworkPerformanceOptions>, rt::Error>,
+    > {
         self.0.attr(|d| d.network_performance_options.clone())
     }
     /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::OperatorResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::OperatorResponse>, rt::Error>> {
         self.0.attr(|d| d.operator.clone())
     }
     /// The `SecondaryInterfaces` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn secondary_interfaces(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::InstanceSecondaryInterface>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::InstanceSecondaryInterface>>, rt::Error>,
+    > {
         self.0.attr(|d| d.secondary_interfaces.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -560,149 +507,121 @@ impl Instance {
     }
     /// The `ImageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn image_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn image_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.image_id.clone())
     }
     /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceState>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceState>, rt::Error>> {
         self.0.attr(|d| d.state.clone())
     }
     /// The `PrivateDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.private_dns_name.clone())
     }
     /// The `PublicDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_dns_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_dns_name.clone())
     }
     /// The `StateTransitionReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_transition_reason(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.state_transition_reason.clone())
     }
     /// The `KeyName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key_name(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn key_name(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_name.clone())
     }
     /// The `AmiLaunchIndex` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ami_launch_index(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn ami_launch_index(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.ami_launch_index)
     }
     /// The `ProductCodes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn product_codes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ProductCode>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ProductCode>>, rt::Error>> {
         self.0.attr(|d| d.product_codes.clone())
     }
     /// The `InstanceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::InstanceType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::InstanceType>, rt::Error>> {
         self.0.attr(|d| d.instance_type.clone())
     }
     /// The `LaunchTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn launch_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.launch_time)
     }
     /// The `Placement` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn placement(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::Placement>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::Placement>, rt::Error>> {
         self.0.attr(|d| d.placement.clone())
     }
     /// The `KernelId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn kernel_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn kernel_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.kernel_id.clone())
     }
     /// The `RamdiskId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ramdisk_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn ramdisk_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.ramdisk_id.clone())
     }
     /// The `Platform` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PlatformValues>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PlatformValues>, rt::Error>> {
         self.0.attr(|d| d.platform.clone())
     }
     /// The `Monitoring` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn monitoring(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::Monitoring>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::Monitoring>, rt::Error>> {
         self.0.attr(|d| d.monitoring.clone())
     }
     /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn subnet_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn subnet_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.subnet_id.clone())
     }
     /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn vpc_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn vpc_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.vpc_id.clone())
     }
     /// The `PrivateIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_address(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.private_ip_address.clone())
     }
     /// The `PublicIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ip_address(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_ip_address.clone())
     }
     /// boto3's `Instance.attach_classic_link_vpc()`: `AttachClassicLinkVpc` with this resource's parameters; add more with `set`, then `send`.

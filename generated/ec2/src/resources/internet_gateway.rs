@@ -64,9 +64,10 @@ impl InternetGateway {
     #[inline]
     pub fn attachments(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::InternetGatewayAttachment>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::InternetGatewayAttachment>>, rt::Error>,
+    > {
         self.0.attr(|d| d.attachments.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -76,18 +77,12 @@ impl InternetGateway {
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// boto3's `InternetGateway.attach_to_vpc()`: `AttachInternetGateway` with this resource's parameters; add more with `set`, then `send`.

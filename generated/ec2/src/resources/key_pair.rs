@@ -34,18 +34,12 @@ impl KeyPair {
     }
     /// The `KeyPairId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key_pair_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn key_pair_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_pair_id.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -57,14 +51,12 @@ impl KeyPair {
     #[inline]
     pub fn key_fingerprint(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_fingerprint.clone())
     }
     /// The `KeyMaterial` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key_material(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn key_material(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_material.clone())
     }
     /// boto3's `KeyPair.delete()`: `DeleteKeyPair` with this resource's parameters; add more with `set`, then `send`.

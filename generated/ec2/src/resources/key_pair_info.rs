@@ -43,43 +43,29 @@ impl KeyPairInfo {
     }
     /// The `KeyPairId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key_pair_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn key_pair_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_pair_id.clone())
     }
     /// The `KeyType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key_type(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::KeyType>, rt::Error>,
-    > + '_ {
+    pub fn key_type(&self) -> rt::BoxFuture<'_, Result<Option<t::KeyType>, rt::Error>> {
         self.0.attr(|d| d.key_type.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `PublicKey` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn public_key(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn public_key(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_key.clone())
     }
     /// The `CreateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.create_time)
     }
     /// The identifier this attribute names; never makes a request.
@@ -91,7 +77,7 @@ impl KeyPairInfo {
     #[inline]
     pub fn key_fingerprint(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key_fingerprint.clone())
     }
     /// boto3's `KeyPairInfo.delete()`: `DeleteKeyPair` with this resource's parameters; add more with `set`, then `send`.

@@ -76,25 +76,19 @@ impl NetworkAcl {
     #[inline]
     pub fn associations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::NetworkAclAssociation>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::NetworkAclAssociation>>, rt::Error>> {
         self.0.attr(|d| d.associations.clone())
     }
     /// The `Entries` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn entries(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::NetworkAclEntry>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::NetworkAclEntry>>, rt::Error>> {
         self.0.attr(|d| d.entries.clone())
     }
     /// The `IsDefault` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn is_default(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn is_default(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.is_default)
     }
     /// The identifier this attribute names; never makes a request.
@@ -104,25 +98,17 @@ impl NetworkAcl {
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn vpc_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn vpc_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.vpc_id.clone())
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// boto3's `NetworkAcl.create_entry()`: `CreateNetworkAclEntry` with this resource's parameters; add more with `set`, then `send`.

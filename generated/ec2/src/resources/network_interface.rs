@@ -96,75 +96,65 @@ impl NetworkInterface {
     #[inline]
     pub fn association_attribute(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::NetworkInterfaceAssociation>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::NetworkInterfaceAssociation>, rt::Error>> {
         self.0.attr(|d| d.association.clone())
     }
     /// The `Attachment` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attachment(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::NetworkInterfaceAttachment>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::NetworkInterfaceAttachment>, rt::Error>> {
         self.0.attr(|d| d.attachment.clone())
     }
     /// The `AvailabilityZone` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.availability_zone.clone())
     }
     /// The `ConnectionTrackingConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn connection_tracking_configuration(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ConnectionTrackingConfiguration>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::ConnectionTrackingConfiguration>, rt::Error>,
+    > {
         self.0.attr(|d| d.connection_tracking_configuration.clone())
     }
     /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn description(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn description(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.description.clone())
     }
     /// The `Groups` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn groups(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::GroupIdentifier>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::GroupIdentifier>>, rt::Error>> {
         self.0.attr(|d| d.groups.clone())
     }
     /// The `InterfaceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn interface_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::NetworkInterfaceType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::NetworkInterfaceType>, rt::Error>> {
         self.0.attr(|d| d.interface_type.clone())
     }
     /// The `Ipv6Addresses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_addresses(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::NetworkInterfaceIpv6Address>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::NetworkInterfaceIpv6Address>>, rt::Error>,
+    > {
         self.0.attr(|d| d.ipv6_addresses.clone())
     }
     /// The `MacAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn mac_address(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn mac_address(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.mac_address.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -174,172 +164,143 @@ impl NetworkInterface {
     }
     /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn outpost_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn outpost_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.outpost_arn.clone())
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// The `PrivateDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.private_dns_name.clone())
     }
     /// The `PublicDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_dns_name(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_dns_name.clone())
     }
     /// The `PublicIpDnsNameOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ip_dns_name_options(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PublicIpDnsNameOptions>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PublicIpDnsNameOptions>, rt::Error>> {
         self.0.attr(|d| d.public_ip_dns_name_options.clone())
     }
     /// The `PrivateIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_address(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.private_ip_address.clone())
     }
     /// The `PrivateIpAddresses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_addresses(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::NetworkInterfacePrivateIpAddress>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::NetworkInterfacePrivateIpAddress>>, rt::Error>,
+    > {
         self.0.attr(|d| d.private_ip_addresses.clone())
     }
     /// The `Ipv4Prefixes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv4_prefixes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Ipv4PrefixSpecification>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Ipv4PrefixSpecification>>, rt::Error>> {
         self.0.attr(|d| d.ipv4_prefixes.clone())
     }
     /// The `Ipv6Prefixes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_prefixes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Ipv6PrefixSpecification>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Ipv6PrefixSpecification>>, rt::Error>> {
         self.0.attr(|d| d.ipv6_prefixes.clone())
     }
     /// The `RequesterId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn requester_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn requester_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.requester_id.clone())
     }
     /// The `RequesterManaged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn requester_managed(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.requester_managed)
     }
     /// The `SourceDestCheck` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_dest_check(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.source_dest_check)
     }
     /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::NetworkInterfaceStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::NetworkInterfaceStatus>, rt::Error>> {
         self.0.attr(|d| d.status.clone())
     }
     /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn subnet_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn subnet_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.subnet_id.clone())
     }
     /// The `TagSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tag_set(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tag_set(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tag_set.clone())
     }
     /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn vpc_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn vpc_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.vpc_id.clone())
     }
     /// The `DenyAllIgwTraffic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deny_all_igw_traffic(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.deny_all_igw_traffic)
     }
     /// The `Ipv6Native` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ipv6_native(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn ipv6_native(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.ipv6_native)
     }
     /// The `Ipv6Address` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ipv6_address(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn ipv6_address(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.ipv6_address.clone())
     }
     /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::OperatorResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::OperatorResponse>, rt::Error>> {
         self.0.attr(|d| d.operator.clone())
     }
     /// The `AssociatedSubnets` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn associated_subnets(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.associated_subnets.clone())
     }
     /// The `AvailabilityZoneId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.availability_zone_id.clone())
     }
     /// boto3's `NetworkInterface.assign_private_ip_addresses()`: `AssignPrivateIpAddresses` with this resource's parameters; add more with `set`, then `send`.

@@ -61,80 +61,62 @@ impl PlacementGroup {
     #[inline]
     pub fn state(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PlacementGroupState>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PlacementGroupState>, rt::Error>> {
         self.0.attr(|d| d.state.clone())
     }
     /// The `Strategy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn strategy(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::PlacementStrategy>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::PlacementStrategy>, rt::Error>> {
         self.0.attr(|d| d.strategy.clone())
     }
     /// The `PartitionCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn partition_count(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn partition_count(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.partition_count)
     }
     /// The `GroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn group_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn group_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.group_id.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `GroupArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn group_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn group_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.group_arn.clone())
     }
     /// The `SpreadLevel` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn spread_level(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::SpreadLevel>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::SpreadLevel>, rt::Error>> {
         self.0.attr(|d| d.spread_level.clone())
     }
     /// The `LinkedGroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn linked_group_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.linked_group_id.clone())
     }
     /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::OperatorResponse>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::OperatorResponse>, rt::Error>> {
         self.0.attr(|d| d.operator.clone())
     }
     /// The `ParentGroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn parent_group_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.parent_group_id.clone())
     }
     /// boto3's `PlacementGroup.delete()`: `DeletePlacementGroup` with this resource's parameters; add more with `set`, then `send`.

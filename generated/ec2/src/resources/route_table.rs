@@ -88,18 +88,14 @@ impl RouteTable {
     #[inline]
     pub fn associations_attribute(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::RouteTableAssociation>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::RouteTableAssociation>>, rt::Error>> {
         self.0.attr(|d| d.associations.clone())
     }
     /// The `PropagatingVgws` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn propagating_vgws(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::PropagatingVgw>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::PropagatingVgw>>, rt::Error>> {
         self.0.attr(|d| d.propagating_vgws.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -111,32 +107,22 @@ impl RouteTable {
     #[inline]
     pub fn routes_attribute(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Route>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::Route>>, rt::Error>> {
         self.0.attr(|d| d.routes.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn vpc_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn vpc_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.vpc_id.clone())
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// boto3's `RouteTable.associate_with_subnet()`: `AssociateRouteTable` with this resource's parameters; add more with `set`, then `send`.

@@ -58,9 +58,7 @@ impl RouteTableAssociation {
     }
     /// The `Main` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn main(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn main(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.main)
     }
     /// The identifier this attribute names; never makes a request.
@@ -72,37 +70,31 @@ impl RouteTableAssociation {
     #[inline]
     pub fn route_table_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.route_table_id.clone())
     }
     /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn subnet_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn subnet_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.subnet_id.clone())
     }
     /// The `GatewayId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn gateway_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn gateway_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.gateway_id.clone())
     }
     /// The `PublicIpv4Pool` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ipv4_pool(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.public_ipv4_pool.clone())
     }
     /// The `AssociationState` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn association_state(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RouteTableAssociationState>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RouteTableAssociationState>, rt::Error>> {
         self.0.attr(|d| d.association_state.clone())
     }
     /// boto3's `RouteTableAssociation.delete()`: `DisassociateRouteTable` with this resource's parameters; add more with `set`, then `send`.

@@ -81,9 +81,7 @@ impl Tag {
     #[inline]
     pub fn resource_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ResourceType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ResourceType>, rt::Error>> {
         self.0.attr(|d| d.resource_type.clone())
     }
     /// boto3's `Tag.delete()`: `DeleteTags` with this resource's parameters; add more with `set`, then `send`.

@@ -232,70 +232,55 @@ impl Vpc {
     }
     /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn owner_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.owner_id.clone())
     }
     /// The `InstanceTenancy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_tenancy(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::Tenancy>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::Tenancy>, rt::Error>> {
         self.0.attr(|d| d.instance_tenancy.clone())
     }
     /// The `Ipv6CidrBlockAssociationSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_cidr_block_association_set(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::VpcIpv6CidrBlockAssociation>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::VpcIpv6CidrBlockAssociation>>, rt::Error>,
+    > {
         self.0.attr(|d| d.ipv6_cidr_block_association_set.clone())
     }
     /// The `CidrBlockAssociationSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cidr_block_association_set(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::VpcCidrBlockAssociation>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::VpcCidrBlockAssociation>>, rt::Error>> {
         self.0.attr(|d| d.cidr_block_association_set.clone())
     }
     /// The `IsDefault` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn is_default(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn is_default(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.is_default)
     }
     /// The `EncryptionControl` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn encryption_control(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VpcEncryptionControl>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::VpcEncryptionControl>, rt::Error>> {
         self.0.attr(|d| d.encryption_control.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `BlockPublicAccessStates` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_public_access_states(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::BlockPublicAccessStates>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::BlockPublicAccessStates>, rt::Error>> {
         self.0.attr(|d| d.block_public_access_states.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -305,25 +290,19 @@ impl Vpc {
     }
     /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn state(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VpcState>, rt::Error>,
-    > + '_ {
+    pub fn state(&self) -> rt::BoxFuture<'_, Result<Option<t::VpcState>, rt::Error>> {
         self.0.attr(|d| d.state.clone())
     }
     /// The `CidrBlock` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn cidr_block(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn cidr_block(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.cidr_block.clone())
     }
     /// The `DhcpOptionsId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dhcp_options_id(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.dhcp_options_id.clone())
     }
     /// boto3's `Vpc.associate_dhcp_options()`: `AssociateDhcpOptions` with this resource's parameters; add more with `set`, then `send`.

@@ -70,45 +70,36 @@ impl VpcPeeringConnection {
     #[inline]
     pub fn accepter_vpc_info(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VpcPeeringConnectionVpcInfo>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::VpcPeeringConnectionVpcInfo>, rt::Error>> {
         self.0.attr(|d| d.accepter_vpc_info.clone())
     }
     /// The `ExpirationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn expiration_time(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.expiration_time)
     }
     /// The `RequesterVpcInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn requester_vpc_info(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VpcPeeringConnectionVpcInfo>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::VpcPeeringConnectionVpcInfo>, rt::Error>> {
         self.0.attr(|d| d.requester_vpc_info.clone())
     }
     /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::VpcPeeringConnectionStateReason>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::VpcPeeringConnectionStateReason>, rt::Error>,
+    > {
         self.0.attr(|d| d.status.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -120,9 +111,7 @@ impl VpcPeeringConnection {
     #[inline]
     pub fn multipath_resilience_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::MultipathResilienceStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::MultipathResilienceStatus>, rt::Error>> {
         self.0.attr(|d| d.multipath_resilience_status.clone())
     }
     /// boto3's `VpcPeeringConnection.accept()`: `AcceptVpcPeeringConnection` with this resource's parameters; add more with `set`, then `send`.

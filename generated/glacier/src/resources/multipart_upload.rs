@@ -91,30 +91,26 @@ impl MultipartUpload {
     }
     /// The `VaultARN` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn vault_arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn vault_arn(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.vault_arn.clone())
     }
     /// The `ArchiveDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn archive_description(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.archive_description.clone())
     }
     /// The `PartSizeInBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn part_size_in_bytes(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.part_size_in_bytes)
     }
     /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn creation_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn creation_date(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.creation_date.clone())
     }
     /// boto3's `MultipartUpload.abort()`: `AbortMultipartUpload` with this resource's parameters; add more with `set`, then `send`.

@@ -72,18 +72,12 @@ impl Notification {
     }
     /// The `SNSTopic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn sns_topic(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn sns_topic(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.sns_topic.clone())
     }
     /// The `Events` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn events(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<String>>, rt::Error>,
-    > + '_ {
+    pub fn events(&self) -> rt::BoxFuture<'_, Result<Option<Vec<String>>, rt::Error>> {
         self.0.attr(|d| d.events.clone())
     }
     /// boto3's `Notification.delete()`: `DeleteVaultNotifications` with this resource's parameters; add more with `set`, then `send`.

@@ -76,20 +76,14 @@ impl AccessKey {
     }
     /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StatusType>, rt::Error>,
-    > + '_ {
+    pub fn status(&self) -> rt::BoxFuture<'_, Result<Option<t::StatusType>, rt::Error>> {
         self.0.attr(|d| d.status.clone())
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// boto3's `AccessKey.activate()`: `UpdateAccessKey` with this resource's parameters; add more with `set`, then `send`.

@@ -38,9 +38,7 @@ impl AccountSummary {
     #[inline]
     pub fn summary_map(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<t::SummaryKeyType, i32>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Map<t::SummaryKeyType, i32>>, rt::Error>> {
         self.0.attr(|d| d.summary_map.clone())
     }
 }

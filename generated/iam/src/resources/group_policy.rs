@@ -77,9 +77,7 @@ impl GroupPolicy {
     }
     /// The `PolicyDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn policy_document(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn policy_document(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.policy_document.clone())
     }
     /// boto3's `GroupPolicy.delete()`: `DeleteGroupPolicy` with this resource's parameters; add more with `set`, then `send`.

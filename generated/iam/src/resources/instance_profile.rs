@@ -62,9 +62,7 @@ impl InstanceProfile {
     }
     /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn path(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn path(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.path.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -74,39 +72,27 @@ impl InstanceProfile {
     }
     /// The `InstanceProfileId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn instance_profile_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn instance_profile_id(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.instance_profile_id.clone())
     }
     /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn arn(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.arn.clone())
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn create_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    pub fn create_date(&self) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// The `Roles` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn roles_attribute(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Vec<t::Role>, rt::Error>> + '_ {
+    pub fn roles_attribute(&self) -> rt::BoxFuture<'_, Result<Vec<t::Role>, rt::Error>> {
         self.0.attr(|d| d.roles.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// boto3's `InstanceProfile.add_role()`: `AddRoleToInstanceProfile` with this resource's parameters; add more with `set`, then `send`.

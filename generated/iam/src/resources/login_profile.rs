@@ -61,16 +61,14 @@ impl LoginProfile {
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn create_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    pub fn create_date(&self) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// The `PasswordResetRequired` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn password_reset_required(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.password_reset_required)
     }
     /// boto3's `LoginProfile.create()`: `CreateLoginProfile` with this resource's parameters; add more with `set`, then `send`.

@@ -69,9 +69,7 @@ impl MfaDevice {
     }
     /// The `EnableDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn enable_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    pub fn enable_date(&self) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.enable_date)
     }
     /// boto3's `MfaDevice.associate()`: `EnableMFADevice` with this resource's parameters; add more with `set`, then `send`.

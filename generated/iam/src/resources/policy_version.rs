@@ -72,25 +72,21 @@ impl PolicyVersion {
     }
     /// The `Document` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn document(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn document(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.document.clone())
     }
     /// The `IsDefaultVersion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_default_version(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.is_default_version)
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// boto3's `PolicyVersion.delete()`: `DeletePolicyVersion` with this resource's parameters; add more with `set`, then `send`.

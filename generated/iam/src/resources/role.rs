@@ -78,9 +78,7 @@ impl Role {
     }
     /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn path(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn path(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.path.clone())
     }
     /// The identifier this attribute names; never makes a request.
@@ -90,80 +88,62 @@ impl Role {
     }
     /// The `RoleId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn role_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn role_id(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.role_id.clone())
     }
     /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn arn(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn arn(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.arn.clone())
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn create_date(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
+    pub fn create_date(&self) -> rt::BoxFuture<'_, Result<rt::DateTime, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// The `AssumeRolePolicyDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn assume_role_policy_document(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.assume_role_policy_document.clone())
     }
     /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn description(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn description(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.description.clone())
     }
     /// The `MaxSessionDuration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn max_session_duration(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.max_session_duration)
     }
     /// The `PermissionsBoundary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn permissions_boundary(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::AttachedPermissionsBoundary>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::AttachedPermissionsBoundary>, rt::Error>> {
         self.0.attr(|d| d.permissions_boundary.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `RoleLastUsed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn role_last_used(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RoleLastUsed>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RoleLastUsed>, rt::Error>> {
         self.0.attr(|d| d.role_last_used.clone())
     }
     /// The `SourceRoleTemplate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_role_template(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::SourceRoleTemplate>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::SourceRoleTemplate>, rt::Error>> {
         self.0.attr(|d| d.source_role_template.clone())
     }
     /// boto3's `Role.attach_policy()`: `AttachRolePolicy` with this resource's parameters; add more with `set`, then `send`.

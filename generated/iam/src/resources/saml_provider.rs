@@ -51,59 +51,47 @@ impl SamlProvider {
     #[inline]
     pub fn saml_provider_uuid(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.saml_provider_uuid.clone())
     }
     /// The `SAMLMetadataDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn saml_metadata_document(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.saml_metadata_document.clone())
     }
     /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.create_date)
     }
     /// The `ValidUntil` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn valid_until(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.valid_until)
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// The `AssertionEncryptionMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn assertion_encryption_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::AssertionEncryptionModeType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::AssertionEncryptionModeType>, rt::Error>> {
         self.0.attr(|d| d.assertion_encryption_mode.clone())
     }
     /// The `PrivateKeyList` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_key_list(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::SamlPrivateKey>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::SamlPrivateKey>>, rt::Error>> {
         self.0.attr(|d| d.private_key_list.clone())
     }
     /// boto3's `SamlProvider.delete()`: `DeleteSAMLProvider` with this resource's parameters; add more with `set`, then `send`.

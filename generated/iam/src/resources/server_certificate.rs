@@ -59,32 +59,24 @@ impl ServerCertificate {
     #[inline]
     pub fn server_certificate_metadata(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ServerCertificateMetadata, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<t::ServerCertificateMetadata, rt::Error>> {
         self.0.attr(|d| d.server_certificate_metadata.clone())
     }
     /// The `CertificateBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn certificate_body(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn certificate_body(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.certificate_body.clone())
     }
     /// The `CertificateChain` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn certificate_chain(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.certificate_chain.clone())
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// boto3's `ServerCertificate.delete()`: `DeleteServerCertificate` with this resource's parameters; add more with `set`, then `send`.

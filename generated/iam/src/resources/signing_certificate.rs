@@ -78,25 +78,19 @@ impl SigningCertificate {
     }
     /// The `CertificateBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn certificate_body(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
+    pub fn certificate_body(&self) -> rt::BoxFuture<'_, Result<String, rt::Error>> {
         self.0.attr(|d| d.certificate_body.clone())
     }
     /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<t::StatusType, rt::Error>> + '_ {
+    pub fn status(&self) -> rt::BoxFuture<'_, Result<t::StatusType, rt::Error>> {
         self.0.attr(|d| d.status.clone())
     }
     /// The `UploadDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn upload_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.upload_date)
     }
     /// boto3's `SigningCertificate.activate()`: `UpdateSigningCertificate` with this resource's parameters; add more with `set`, then `send`.

@@ -49,39 +49,31 @@ impl VirtualMfaDevice {
     #[inline]
     pub fn base32_string_seed(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<rt::Blob>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Blob>, rt::Error>> {
         self.0.attr(|d| d.base32_string_seed.clone())
     }
     /// The `QRCodePNG` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn qr_code_png(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<rt::Blob>, rt::Error>> + '_ {
+    pub fn qr_code_png(&self) -> rt::BoxFuture<'_, Result<Option<rt::Blob>, rt::Error>> {
         self.0.attr(|d| d.qr_code_png.clone())
     }
     /// The `User` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn user_attribute(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<t::User>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::User>, rt::Error>> {
         self.0.attr(|d| d.user.clone())
     }
     /// The `EnableDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enable_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.enable_date)
     }
     /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tags(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Tag>>, rt::Error>,
-    > + '_ {
+    pub fn tags(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Tag>>, rt::Error>> {
         self.0.attr(|d| d.tags.clone())
     }
     /// boto3's `VirtualMfaDevice.delete()`: `DeleteVirtualMFADevice` with this resource's parameters; add more with `set`, then `send`.

@@ -56,9 +56,7 @@ impl BucketCors {
     #[inline]
     pub fn cors_rules(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::CorsRule>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::CorsRule>>, rt::Error>> {
         self.0.attr(|d| d.cors_rules.clone())
     }
     /// boto3's `BucketCors.delete()`: `DeleteBucketCors` with this resource's parameters; add more with `set`, then `send`.

@@ -57,11 +57,7 @@ impl BucketLifecycle {
     }
     /// The `Rules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn rules(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Rule>>, rt::Error>,
-    > + '_ {
+    pub fn rules(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Rule>>, rt::Error>> {
         self.0.attr(|d| d.rules.clone())
     }
     /// boto3's `BucketLifecycle.delete()`: `DeleteBucketLifecycle` with this resource's parameters; add more with `set`, then `send`.

@@ -61,18 +61,17 @@ impl BucketLifecycleConfiguration {
     #[inline]
     pub fn rules(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::LifecycleRule>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::LifecycleRule>>, rt::Error>> {
         self.0.attr(|d| d.rules.clone())
     }
     /// The `TransitionDefaultMinimumObjectSize` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn transition_default_minimum_object_size(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::TransitionDefaultMinimumObjectSize>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<t::TransitionDefaultMinimumObjectSize>, rt::Error>,
+    > {
         self.0.attr(|d| d.transition_default_minimum_object_size.clone())
     }
     /// boto3's `BucketLifecycleConfiguration.delete()`: `DeleteBucketLifecycle` with this resource's parameters; add more with `set`, then `send`.

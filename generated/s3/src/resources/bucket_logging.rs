@@ -52,9 +52,7 @@ impl BucketLogging {
     #[inline]
     pub fn logging_enabled(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::LoggingEnabled>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::LoggingEnabled>, rt::Error>> {
         self.0.attr(|d| d.logging_enabled.clone())
     }
     /// boto3's `BucketLogging.put()`: `PutBucketLogging` with this resource's parameters; add more with `set`, then `send`.

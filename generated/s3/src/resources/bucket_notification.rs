@@ -54,36 +54,31 @@ impl BucketNotification {
     #[inline]
     pub fn topic_configurations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::TopicConfiguration>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::TopicConfiguration>>, rt::Error>> {
         self.0.attr(|d| d.topic_configurations.clone())
     }
     /// The `QueueConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn queue_configurations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::QueueConfiguration>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::QueueConfiguration>>, rt::Error>> {
         self.0.attr(|d| d.queue_configurations.clone())
     }
     /// The `LambdaFunctionConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn lambda_function_configurations(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::LambdaFunctionConfiguration>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<Vec<t::LambdaFunctionConfiguration>>, rt::Error>,
+    > {
         self.0.attr(|d| d.lambda_function_configurations.clone())
     }
     /// The `EventBridgeConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn event_bridge_configuration(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::EventBridgeConfiguration>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::EventBridgeConfiguration>, rt::Error>> {
         self.0.attr(|d| d.event_bridge_configuration.clone())
     }
     /// boto3's `BucketNotification.put()`: `PutBucketNotificationConfiguration` with this resource's parameters; add more with `set`, then `send`.

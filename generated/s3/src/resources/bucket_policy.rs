@@ -54,9 +54,7 @@ impl BucketPolicy {
     }
     /// The `Policy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn policy(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn policy(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.policy.clone())
     }
     /// boto3's `BucketPolicy.delete()`: `DeleteBucketPolicy` with this resource's parameters; add more with `set`, then `send`.

@@ -52,9 +52,7 @@ impl BucketRequestPayment {
     }
     /// The `Payer` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn payer(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<t::Payer>, rt::Error>> + '_ {
+    pub fn payer(&self) -> rt::BoxFuture<'_, Result<Option<t::Payer>, rt::Error>> {
         self.0.attr(|d| d.payer.clone())
     }
     /// boto3's `BucketRequestPayment.put()`: `PutBucketRequestPayment` with this resource's parameters; add more with `set`, then `send`.

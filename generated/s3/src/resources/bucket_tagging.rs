@@ -54,9 +54,7 @@ impl BucketTagging {
     }
     /// The `TagSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tag_set(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Vec<t::Tag>, rt::Error>> + '_ {
+    pub fn tag_set(&self) -> rt::BoxFuture<'_, Result<Vec<t::Tag>, rt::Error>> {
         self.0.attr(|d| d.tag_set.clone())
     }
     /// boto3's `BucketTagging.delete()`: `DeleteBucketTagging` with this resource's parameters; add more with `set`, then `send`.

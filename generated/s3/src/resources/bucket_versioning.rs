@@ -68,18 +68,14 @@ impl BucketVersioning {
     #[inline]
     pub fn status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::BucketVersioningStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::BucketVersioningStatus>, rt::Error>> {
         self.0.attr(|d| d.status.clone())
     }
     /// The `MFADelete` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn mfa_delete(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::MfaDeleteStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::MfaDeleteStatus>, rt::Error>> {
         self.0.attr(|d| d.mfa_delete.clone())
     }
     /// boto3's `BucketVersioning.enable()`: `PutBucketVersioning` with this resource's parameters; add more with `set`, then `send`.

@@ -56,36 +56,28 @@ impl BucketWebsite {
     #[inline]
     pub fn redirect_all_requests_to(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RedirectAllRequestsTo>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RedirectAllRequestsTo>, rt::Error>> {
         self.0.attr(|d| d.redirect_all_requests_to.clone())
     }
     /// The `IndexDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn index_document(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::IndexDocument>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::IndexDocument>, rt::Error>> {
         self.0.attr(|d| d.index_document.clone())
     }
     /// The `ErrorDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn error_document(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ErrorDocument>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ErrorDocument>, rt::Error>> {
         self.0.attr(|d| d.error_document.clone())
     }
     /// The `RoutingRules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn routing_rules(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::RoutingRule>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::RoutingRule>>, rt::Error>> {
         self.0.attr(|d| d.routing_rules.clone())
     }
     /// boto3's `BucketWebsite.delete()`: `DeleteBucketWebsite` with this resource's parameters; add more with `set`, then `send`.

@@ -90,75 +90,57 @@ impl MultipartUpload {
     }
     /// The `UploadId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn upload_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn upload_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.upload_id.clone())
     }
     /// The `Key` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn key(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn key(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.key.clone())
     }
     /// The `Initiated` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn initiated(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.initiated)
     }
     /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StorageClass>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StorageClass>, rt::Error>> {
         self.0.attr(|d| d.storage_class.clone())
     }
     /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
+    pub fn owner(&self) -> rt::BoxFuture<'_, Result<Option<t::Owner>, rt::Error>> {
         self.0.attr(|d| d.owner.clone())
     }
     /// The `Initiator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn initiator(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::Initiator>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::Initiator>, rt::Error>> {
         self.0.attr(|d| d.initiator.clone())
     }
     /// The `ChecksumAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_algorithm(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ChecksumAlgorithm>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ChecksumAlgorithm>, rt::Error>> {
         self.0.attr(|d| d.checksum_algorithm.clone())
     }
     /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ChecksumType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ChecksumType>, rt::Error>> {
         self.0.attr(|d| d.checksum_type.clone())
     }
     /// The `VersionId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn version_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn version_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.version_id.clone())
     }
     /// boto3's `MultipartUpload.abort()`: `AbortMultipartUpload` with this resource's parameters; add more with `set`, then `send`.

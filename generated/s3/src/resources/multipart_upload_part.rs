@@ -83,93 +83,83 @@ impl MultipartUploadPart {
     #[inline]
     pub fn last_modified(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.last_modified)
     }
     /// The `ETag` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn e_tag(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn e_tag(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.e_tag.clone())
     }
     /// The `Size` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn size(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    pub fn size(&self) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.size)
     }
     /// The `ChecksumCRC32` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc32(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc32.clone())
     }
     /// The `ChecksumCRC32C` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc32_c(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc32_c.clone())
     }
     /// The `ChecksumCRC64NVME` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc64_nvme(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc64_nvme.clone())
     }
     /// The `ChecksumSHA1` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn checksum_sha1(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn checksum_sha1(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha1.clone())
     }
     /// The `ChecksumSHA256` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_sha256(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha256.clone())
     }
     /// The `ChecksumSHA512` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_sha512(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha512.clone())
     }
     /// The `ChecksumMD5` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn checksum_md5(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn checksum_md5(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_md5.clone())
     }
     /// The `ChecksumXXHASH64` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash64(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash64.clone())
     }
     /// The `ChecksumXXHASH3` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash3(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash3.clone())
     }
     /// The `ChecksumXXHASH128` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash128(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash128.clone())
     }
     /// boto3's `MultipartUploadPart.copy_from()`: `UploadPartCopy` with this resource's parameters; add more with `set`, then `send`.

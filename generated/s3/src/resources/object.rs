@@ -113,350 +113,290 @@ impl Object {
     }
     /// The `DeleteMarker` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn delete_marker(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    pub fn delete_marker(&self) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.delete_marker)
     }
     /// The `AcceptRanges` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn accept_ranges(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn accept_ranges(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.accept_ranges.clone())
     }
     /// The `Expiration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn expiration(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn expiration(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.expiration.clone())
     }
     /// The `Restore` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn restore(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn restore(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.restore.clone())
     }
     /// The `ArchiveStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn archive_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ArchiveStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ArchiveStatus>, rt::Error>> {
         self.0.attr(|d| d.archive_status.clone())
     }
     /// The `LastModified` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_modified(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.last_modified)
     }
     /// The `ContentLength` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn content_length(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    pub fn content_length(&self) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.content_length)
     }
     /// The `ChecksumCRC32` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc32(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc32.clone())
     }
     /// The `ChecksumCRC32C` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc32_c(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc32_c.clone())
     }
     /// The `ChecksumCRC64NVME` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_crc64_nvme(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_crc64_nvme.clone())
     }
     /// The `ChecksumSHA1` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn checksum_sha1(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn checksum_sha1(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha1.clone())
     }
     /// The `ChecksumSHA256` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_sha256(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha256.clone())
     }
     /// The `ChecksumSHA512` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_sha512(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_sha512.clone())
     }
     /// The `ChecksumMD5` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn checksum_md5(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn checksum_md5(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_md5.clone())
     }
     /// The `ChecksumXXHASH64` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash64(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash64.clone())
     }
     /// The `ChecksumXXHASH3` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash3(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash3.clone())
     }
     /// The `ChecksumXXHASH128` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_xxhash128(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.checksum_xxhash128.clone())
     }
     /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ChecksumType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ChecksumType>, rt::Error>> {
         self.0.attr(|d| d.checksum_type.clone())
     }
     /// The `ETag` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn e_tag(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn e_tag(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.e_tag.clone())
     }
     /// The `MissingMeta` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn missing_meta(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn missing_meta(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.missing_meta)
     }
     /// The `VersionId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn version_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn version_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.version_id.clone())
     }
     /// The `CacheControl` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn cache_control(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn cache_control(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.cache_control.clone())
     }
     /// The `ContentDisposition` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn content_disposition(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.content_disposition.clone())
     }
     /// The `ContentEncoding` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn content_encoding(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.content_encoding.clone())
     }
     /// The `ContentLanguage` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn content_language(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.content_language.clone())
     }
     /// The `ContentType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn content_type(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn content_type(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.content_type.clone())
     }
     /// The `ContentRange` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn content_range(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn content_range(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.content_range.clone())
     }
     /// The `Expires` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn expires(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    pub fn expires(&self) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.expires)
     }
     /// The `WebsiteRedirectLocation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn website_redirect_location(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.website_redirect_location.clone())
     }
     /// The `ServerSideEncryption` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn server_side_encryption(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ServerSideEncryption>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ServerSideEncryption>, rt::Error>> {
         self.0.attr(|d| d.server_side_encryption.clone())
     }
     /// The `Metadata` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metadata(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<String, String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Map<String, String>>, rt::Error>> {
         self.0.attr(|d| d.metadata.clone())
     }
     /// The `SSECustomerAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_customer_algorithm(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.sse_customer_algorithm.clone())
     }
     /// The `SSECustomerKeyMD5` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_customer_key_md5(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.sse_customer_key_md5.clone())
     }
     /// The `SSEKMSKeyId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn ssekms_key_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn ssekms_key_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.ssekms_key_id.clone())
     }
     /// The `BucketKeyEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn bucket_key_enabled(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<bool>, rt::Error>> {
         self.0.attr(|d| d.bucket_key_enabled)
     }
     /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::StorageClass>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::StorageClass>, rt::Error>> {
         self.0.attr(|d| d.storage_class.clone())
     }
     /// The `RequestCharged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn request_charged(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RequestCharged>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RequestCharged>, rt::Error>> {
         self.0.attr(|d| d.request_charged.clone())
     }
     /// The `ReplicationStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn replication_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ReplicationStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ReplicationStatus>, rt::Error>> {
         self.0.attr(|d| d.replication_status.clone())
     }
     /// The `PartsCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn parts_count(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn parts_count(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.parts_count)
     }
     /// The `TagCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn tag_count(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    pub fn tag_count(&self) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.tag_count)
     }
     /// The `ObjectLockMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_mode(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ObjectLockMode>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ObjectLockMode>, rt::Error>> {
         self.0.attr(|d| d.object_lock_mode.clone())
     }
     /// The `ObjectLockRetainUntilDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_retain_until_date(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.object_lock_retain_until_date)
     }
     /// The `ObjectLockLegalHoldStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_legal_hold_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ObjectLockLegalHoldStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ObjectLockLegalHoldStatus>, rt::Error>> {
         self.0.attr(|d| d.object_lock_legal_hold_status.clone())
     }
     /// The `ObjectLockEventHold` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_event_hold(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ObjectLockEventHold>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ObjectLockEventHold>, rt::Error>> {
         self.0.attr(|d| d.object_lock_event_hold.clone())
     }
     /// The `ObjectLockEventHoldDurationDays` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_event_hold_duration_days(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.object_lock_event_hold_duration_days)
     }
     /// The `ObjectLockEventHoldDurationYears` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn object_lock_event_hold_duration_years(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<i32>, rt::Error>> {
         self.0.attr(|d| d.object_lock_event_hold_duration_years)
     }
     /// boto3's `Object.copy_from()`: `CopyObject` with this resource's parameters; add more with `set`, then `send`.

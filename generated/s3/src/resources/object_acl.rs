@@ -65,27 +65,19 @@ impl ObjectAcl {
     }
     /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
+    pub fn owner(&self) -> rt::BoxFuture<'_, Result<Option<t::Owner>, rt::Error>> {
         self.0.attr(|d| d.owner.clone())
     }
     /// The `Grants` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn grants(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::Grant>>, rt::Error>,
-    > + '_ {
+    pub fn grants(&self) -> rt::BoxFuture<'_, Result<Option<Vec<t::Grant>>, rt::Error>> {
         self.0.attr(|d| d.grants.clone())
     }
     /// The `RequestCharged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn request_charged(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RequestCharged>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RequestCharged>, rt::Error>> {
         self.0.attr(|d| d.request_charged.clone())
     }
     /// boto3's `ObjectAcl.put()`: `PutObjectAcl` with this resource's parameters; add more with `set`, then `send`.

@@ -105,66 +105,50 @@ impl ObjectSummary {
     #[inline]
     pub fn last_modified(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::DateTime>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::DateTime>, rt::Error>> {
         self.0.attr(|d| d.last_modified)
     }
     /// The `ETag` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn e_tag(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn e_tag(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.e_tag.clone())
     }
     /// The `ChecksumAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_algorithm(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<Vec<t::ChecksumAlgorithm>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<Vec<t::ChecksumAlgorithm>>, rt::Error>> {
         self.0.attr(|d| d.checksum_algorithm.clone())
     }
     /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ChecksumType>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ChecksumType>, rt::Error>> {
         self.0.attr(|d| d.checksum_type.clone())
     }
     /// The `Size` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn size(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
+    pub fn size(&self) -> rt::BoxFuture<'_, Result<Option<i64>, rt::Error>> {
         self.0.attr(|d| d.size)
     }
     /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::ObjectStorageClass>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::ObjectStorageClass>, rt::Error>> {
         self.0.attr(|d| d.storage_class.clone())
     }
     /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn owner(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
+    pub fn owner(&self) -> rt::BoxFuture<'_, Result<Option<t::Owner>, rt::Error>> {
         self.0.attr(|d| d.owner.clone())
     }
     /// The `RestoreStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_status(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<t::RestoreStatus>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<t::RestoreStatus>, rt::Error>> {
         self.0.attr(|d| d.restore_status.clone())
     }
     /// boto3's `ObjectSummary.copy_from()`: `CopyObject` with this resource's parameters; add more with `set`, then `send`.

@@ -76,9 +76,7 @@ impl PlatformApplication {
     #[inline]
     pub fn attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<String, String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Map<String, String>>, rt::Error>> {
         self.0.attr(|d| d.attributes.clone())
     }
     /// boto3's `PlatformApplication.create_platform_endpoint()`: `CreatePlatformEndpoint` with this resource's parameters; add more with `set`, then `send`.

@@ -53,9 +53,7 @@ impl Subscription {
     #[inline]
     pub fn attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<String, String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Map<String, String>>, rt::Error>> {
         self.0.attr(|d| d.attributes.clone())
     }
     /// boto3's `Subscription.delete()`: `Unsubscribe` with this resource's parameters; add more with `set`, then `send`.

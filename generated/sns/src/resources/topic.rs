@@ -83,9 +83,7 @@ impl Topic {
     #[inline]
     pub fn attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<String, String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<rt::Map<String, String>>, rt::Error>> {
         self.0.attr(|d| d.attributes.clone())
     }
     /// boto3's `Topic.add_permission()`: `AddPermission` with this resource's parameters; add more with `set`, then `send`.

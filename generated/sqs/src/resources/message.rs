@@ -69,51 +69,44 @@ impl Message {
     }
     /// The `MessageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn message_id(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn message_id(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.message_id.clone())
     }
     /// The `MD5OfBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn md5_of_body(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn md5_of_body(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.md5_of_body.clone())
     }
     /// The `Body` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
-    pub fn body(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    pub fn body(&self) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.body.clone())
     }
     /// The `Attributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            Option<rt::Map<t::MessageSystemAttributeName, String>>,
-            rt::Error,
-        >,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<rt::Map<t::MessageSystemAttributeName, String>>, rt::Error>,
+    > {
         self.0.attr(|d| d.attributes.clone())
     }
     /// The `MD5OfMessageAttributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn md5_of_message_attributes(
         &self,
-    ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
+    ) -> rt::BoxFuture<'_, Result<Option<String>, rt::Error>> {
         self.0.attr(|d| d.md5_of_message_attributes.clone())
     }
     /// The `MessageAttributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn message_attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<String, t::MessageAttributeValue>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<rt::Map<String, t::MessageAttributeValue>>, rt::Error>,
+    > {
         self.0.attr(|d| d.message_attributes.clone())
     }
     /// boto3's `Message.change_visibility()`: `ChangeMessageVisibility` with this resource's parameters; add more with `set`, then `send`.

@@ -98,9 +98,10 @@ impl Queue {
     #[inline]
     pub fn attributes(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<Option<rt::Map<t::QueueAttributeName, String>>, rt::Error>,
-    > + '_ {
+    ) -> rt::BoxFuture<
+        '_,
+        Result<Option<rt::Map<t::QueueAttributeName, String>>, rt::Error>,
+    > {
         self.0.attr(|d| d.attributes.clone())
     }
     /// boto3's `Queue.add_permission()`: `AddPermission` with this resource's parameters; add more with `set`, then `send`.
