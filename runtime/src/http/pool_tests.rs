@@ -215,3 +215,107 @@ fn an_unresolvable_host_is_a_connect_error() {
         assert!(err.kind().is_transient());
     });
 }
+
+/// HTTP/2 chosen by ALPN: requests share one connection, concurrently too.
+#[cfg(feature = "http2")]
+mod http2 {
+    use super::*;
+    use bytes::Bytes;
+
+    // The test CA and a `localhost` certificate it signed, as in runtime/tests/http_client.rs.
+    const TEST_CA: &str = "-----BEGIN CERTIFICATE-----
+MIIBZjCCAQugAwIBAgIBATAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
+dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowGTEXMBUG
+A1UEAwwOdHVjdXhpIHRlc3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATF
+iQQDd9ZlECqauZLkB68COuWJ/txqeejYaAAvr41gWy42BFD4w/VhskTpvWtXdJ1s
+7SZjQ0kfKyBU/eDcOQQ0o0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQE
+AwIBBjAdBgNVHQ4EFgQULxfegrXQfZtVs3CoYL4l0DuCfdYwCgYIKoZIzj0EAwID
+SQAwRgIhAPoBzlu3uc3ThbXLPNG+BvMJhm2g3FrFQaar5MArhnrlAiEAhmsXV6HH
+cBtB5T0av8jC1Hqj6DBJU2Jy78NdaHTT41M=
+-----END CERTIFICATE-----
+";
+    const TEST_SERVER_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBsjCCAVegAwIBAgIBAjAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
+dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowFDESMBAG
+A1UEAwwJbG9jYWxob3N0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5tdWr4tQ
+AR3lPpBus2UrnUVuc5/rvuhl9c8veKE761ba5Z1hgy0A9pbcwgS1MypYnPYf4pr1
+J+LRY10XgJW9F6OBkjCBjzAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAT
+BgNVHSUEDDAKBggrBgEFBQcDATAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEw
+HwYDVR0jBBgwFoAULxfegrXQfZtVs3CoYL4l0DuCfdYwHQYDVR0OBBYEFIXWlPjk
+xu3kNrqBSYIW/0bJavlVMAoGCCqGSM49BAMCA0kAMEYCIQD/vNKE8csiAgSXPzXX
+qixErerczfS/Lcqa0BlQ1glPcgIhAPqGrgFWcNz9xo80js2EPUphMyMv8n2nV4rq
+SZo65Uzt
+-----END CERTIFICATE-----
+";
+    const TEST_SERVER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg93UvaysnVApMUFez
+xcvd4aDlda42s0hgGvUnU0cV3aWhRANCAATm11avi1ABHeU+kG6zZSudRW5zn+u+
+6GX1zy94oTvrVtrlnWGDLQD2ltzCBLUzKlic9h/imvUn4tFjXReAlb0X
+-----END PRIVATE KEY-----
+";
+
+    /// An HTTP/2 server over TLS (ALPN `h2` only) answering every request with its path.
+    async fn h2_server(seen: Arc<Seen>) -> u16 {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs = vec![CertificateDer::from_pem_slice(TEST_SERVER_CERT.as_bytes()).unwrap()];
+        let key = PrivateKeyDer::from_pem_slice(TEST_SERVER_KEY.as_bytes()).unwrap();
+        let mut config =
+            rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(certs, key)
+                .unwrap();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            loop {
+                let (tcp, _) = listener.accept().await.unwrap();
+                seen.accepted.fetch_add(1, Ordering::SeqCst);
+                let acceptor = acceptor.clone();
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let tls = acceptor.accept(tcp).await.unwrap();
+                    let mut conn = h2::server::handshake(tls).await.unwrap();
+                    while let Some(Ok((request, mut respond))) = conn.accept().await {
+                        let path = request.uri().path().to_owned();
+                        seen.heads.lock().unwrap().push(format!("{} {}", request.method(), request.uri()));
+                        let mut send = respond.send_response(http::Response::new(()), false).unwrap();
+                        send.send_data(Bytes::from(path), true).unwrap();
+                    }
+                });
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn alpn_h2_shares_one_connection() {
+        let dir = std::env::temp_dir().join(format!("tucuxi-h2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bundle = dir.join("ca.pem");
+        std::fs::write(&bundle, TEST_CA).unwrap();
+        run(async {
+            let seen = Arc::new(Seen::default());
+            let port = h2_server(seen.clone()).await;
+            let client = client(HttpConfig { ca_bundle: Some(bundle.clone()), ..HttpConfig::default() });
+            let url = format!("https://localhost:{port}");
+            let response = client.send(get(&format!("{url}/one"))).await.unwrap();
+            assert_eq!(response.version(), http::Version::HTTP_2);
+            assert_eq!(response.into_body().collect().await.unwrap(), "/one");
+            // The second request goes out while the first's body is still unread: on HTTP/1.1 that
+            // would take a second connection.
+            let two = client.send(get(&format!("{url}/two"))).await.unwrap();
+            let three = client.send(get(&format!("{url}/three"))).await.unwrap();
+            assert_eq!(three.into_body().collect().await.unwrap(), "/three");
+            assert_eq!(two.into_body().collect().await.unwrap(), "/two");
+            assert_eq!(seen.accepted.load(Ordering::SeqCst), 1);
+            let heads = seen.heads.lock().unwrap().clone();
+            assert!(heads.contains(&format!("GET https://localhost:{port}/one")), "{heads:?}");
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
