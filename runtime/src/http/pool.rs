@@ -320,9 +320,13 @@ impl Shared {
     }
 }
 
-/// Drops idle connections as they expire, and ends when none is left (or the pool is gone).
+/// Drops idle connections as they expire. It ends (and the next idle connection starts another)
+/// once it finds nothing idle twice in a row, a timeout apart, or when the pool is gone: a busy
+/// client, whose connections are mostly in use, keeps one reaper instead of starting one per
+/// request.
 async fn reap(pool: Weak<Shared>, timeout: Duration) {
     let mut reaping = Reaping(Some(pool.clone()));
+    let mut found_none = false;
     loop {
         let wake_at = {
             let Some(shared) = pool.upgrade() else { return };
@@ -333,7 +337,14 @@ async fn reap(pool: Weak<Shared>, timeout: Duration) {
                 !target.idle.is_empty()
             });
             match state.targets.iter().flat_map(|t| &t.idle).map(|idle| idle.since).min() {
-                Some(oldest) => later(oldest, timeout),
+                Some(oldest) => {
+                    found_none = false;
+                    later(oldest, timeout)
+                }
+                None if !found_none => {
+                    found_none = true;
+                    later(now, timeout)
+                }
                 None => {
                     // Cleared under the lock, so a connection kept after this starts a new reaper.
                     state.reaping = false;
