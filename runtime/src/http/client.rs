@@ -1,4 +1,5 @@
-//! [`HttpClient`]: a connection-pooling HTTPS client with timeouts, built on hyper.
+//! [`HttpClient`]: a connection-pooling HTTPS client with timeouts, built on hyper's
+//! connections (pool.rs) and the runtime's own connector (connect.rs).
 
 use core::fmt;
 use std::path::PathBuf;
@@ -7,13 +8,12 @@ use std::time::Duration;
 
 use http::header::{HeaderValue, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{Request, Response};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::body::SdkBody;
+use super::connect::Connector;
+use super::pool::Pool;
 use super::proxy::{Proxies, ProxyConnector, ProxyRoutes};
-use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
+use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody};
 use super::tls::{tls_config, TrustRoots};
 use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind, HttpTransport};
 use crate::stream::ByteStream;
@@ -69,8 +69,6 @@ impl Default for HttpConfig {
     }
 }
 
-type Pool = Client<TimeoutConnector, RequestBody>;
-
 /// The HTTP client. Cloning is cheap and clones share one connection pool, so a session makes
 /// one and hands it to every service client.
 ///
@@ -83,7 +81,7 @@ pub struct HttpClient {
 
 struct Inner {
     config: HttpConfig,
-    connector: TimeoutConnector,
+    connector: Arc<Connector>,
     user_agent: HeaderValue,
     /// The pool of async callers; its connection tasks run on the callers' runtimes.
     pool: Pool,
@@ -108,26 +106,23 @@ impl HttpClient {
             Some(proxies) => ProxyRoutes::parse(proxies)?.map(Arc::new),
             None => None,
         };
-        let mut http = HttpConnector::new();
-        // hyper-rustls handles `https`; the inner connector must accept it too.
-        http.enforce_http(false);
-        // urllib3 (under botocore) sets TCP_NODELAY: requests are written head then body, and
-        // Nagle's algorithm would hold the body back for a round trip.
-        http.set_nodelay(true);
         // An `https://` proxy's TLS shares the targets' roots; ALPN stays off, as a proxy speaks
         // HTTP/1.1. Made only when a proxy needs it.
         let proxy_tls = proxies.as_ref().filter(|routes| routes.uses_tls()).map(|_| Arc::new(tls.clone()));
-        let http = ProxyConnector { http, routes: proxies.clone(), tls: proxy_tls };
-        let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
+        let proxy = ProxyConnector { routes: proxies.clone(), tls: proxy_tls };
+        #[cfg_attr(not(feature = "http2"), allow(unused_mut))]
+        let mut tls = tls;
+        // HTTP/2 is offered by ALPN only when it is built in; HTTP/1.1 alone needs no ALPN.
         #[cfg(feature = "http2")]
-        let https = https.enable_all_versions().wrap_connector(http);
-        #[cfg(not(feature = "http2"))]
-        let https = https.enable_http1().wrap_connector(http);
-        let connector = TimeoutConnector { inner: https, timeout: config.connect_timeout };
+        {
+            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        }
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(tls));
+        let connector = Arc::new(Connector { tls, proxy, timeout: config.connect_timeout });
         let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|e| {
             HttpError::new(HttpErrorKind::InvalidRequest, "the user agent is not a valid header value").with_source(e)
         })?;
-        let pool = build_pool(&config, connector.clone());
+        let pool = new_pool(&config, &connector);
         Ok(HttpClient {
             inner: Arc::new(Inner {
                 config,
@@ -182,7 +177,7 @@ impl HttpClient {
 
     /// The blocking callers' pool.
     pub(crate) fn blocking_pool(&self) -> &Pool {
-        self.inner.blocking_pool.get_or_init(|| build_pool(&self.inner.config, self.inner.connector.clone()))
+        self.inner.blocking_pool.get_or_init(|| new_pool(&self.inner.config, &self.inner.connector))
     }
 
     pub(crate) async fn send_on(
@@ -228,14 +223,13 @@ impl HttpClient {
 
         let progress = Arc::new(Progress::default());
         let request = Request::from_parts(parts, RequestBody::new(body, progress.clone()));
-        let responding = pool.request(request);
-        let responding = Box::pin(async move { responding.await.map_err(HttpError::from_client) });
+        let responding = Box::pin(pool.send(request));
         let read_timeout = self.inner.config.read_timeout;
         let deadline = deadline.map(tokio::time::Instant::from_std);
-        let response =
+        let (response, release) =
             wait_for_headers(responding, &progress, read_timeout, deadline).await.map_err(|e| e.with_host(&host))?;
         let (parts, incoming) = response.into_parts();
-        let body = ByteStream::from_response(ResponseBody::new(incoming, read_timeout, host));
+        let body = ByteStream::from_response(ResponseBody::new(incoming, read_timeout, host, release));
         Ok(Response::from_parts(parts, body))
     }
 }
@@ -255,12 +249,8 @@ impl HttpClient {
     }
 }
 
-fn build_pool(config: &HttpConfig, connector: TimeoutConnector) -> Pool {
-    Client::builder(TokioExecutor::new())
-        .pool_timer(TokioTimer::new())
-        .pool_idle_timeout(config.pool_idle_timeout)
-        .pool_max_idle_per_host(config.pool_max_idle_per_host)
-        .build(connector)
+fn new_pool(config: &HttpConfig, connector: &Arc<Connector>) -> Pool {
+    Pool::new(connector.clone(), config.pool_idle_timeout, config.pool_max_idle_per_host)
 }
 
 impl fmt::Debug for HttpClient {
@@ -271,5 +261,13 @@ impl fmt::Debug for HttpClient {
             .field("config", &self.inner.config)
             .field("transport", &transport)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+impl HttpClient {
+    /// The async callers' pool, for the pool's tests.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
     }
 }

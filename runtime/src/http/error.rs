@@ -147,24 +147,14 @@ impl HttpError {
         }
     }
 
-    /// Classifies an error of hyper-util's client (connect, send or receive).
-    pub(crate) fn from_client(err: hyper_util::client::legacy::Error) -> Self {
+    /// Classifies an error of sending a request and waiting for its response headers.
+    pub(crate) fn from_send(err: hyper::Error) -> Self {
         if let Some(http) = find::<HttpError>(&err) {
             // A failure of our own request body (a file that could not be read) keeps its kind.
             return HttpError::new(http.kind, http.message.clone()).with_source(err);
         }
-        let found = classify_chain(&err);
-        let kind = match found {
-            Some(kind) if kind != HttpErrorKind::Io => kind,
-            _ if err.is_connect() => HttpErrorKind::Connect,
-            Some(kind) => kind,
-            None => HttpErrorKind::Other,
-        };
-        let message = match kind {
-            HttpErrorKind::Connect | HttpErrorKind::ConnectTimeout | HttpErrorKind::Tls => "could not connect",
-            _ => "request failed",
-        };
-        HttpError::new(kind, message).with_source(err)
+        let kind = classify_chain(&err).unwrap_or(HttpErrorKind::Other);
+        HttpError::new(kind, "request failed").with_source(err)
     }
 
     /// Classifies an error while receiving a response body.
@@ -221,14 +211,13 @@ fn find<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<
     None
 }
 
-/// Finds the most telling cause in a chain, since hyper-util wraps each layer's error in its
-/// own type: our own markers first, then rustls, then the first `io::Error`, then hyper's own
+/// Finds the most telling cause in a chain, since hyper wraps the I/O and body errors under it: our own markers first, then rustls, then the first `io::Error`, then hyper's own
 /// verdict (which has no cause below it for "connection closed before message completed").
 fn classify_chain(err: &(dyn StdError + 'static)) -> Option<HttpErrorKind> {
     if let Some(http) = find::<HttpError>(err) {
         return Some(http.kind);
     }
-    if find::<crate::http::timeout::ConnectTimedOut>(err).is_some() {
+    if find::<crate::http::connect::ConnectTimedOut>(err).is_some() {
         return Some(HttpErrorKind::ConnectTimeout);
     }
     if find::<rustls::Error>(err).is_some() {
@@ -247,7 +236,7 @@ fn classify_chain(err: &(dyn StdError + 'static)) -> Option<HttpErrorKind> {
     }
 }
 
-fn io_kind(err: &io::Error) -> HttpErrorKind {
+pub(crate) fn io_kind(err: &io::Error) -> HttpErrorKind {
     if err.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
         return HttpErrorKind::Tls;
     }
@@ -267,8 +256,8 @@ fn io_kind(err: &io::Error) -> HttpErrorKind {
 }
 
 impl fmt::Display for HttpError {
-    /// `kind: message (host h): cause: cause`, skipping hyper-util's wrapper, whose text only
-    /// repeats the kind. Causes never hold URLs: hyper and rustls report without them.
+    /// `kind: message (host h): cause: cause`. Causes never hold URLs: hyper and rustls report
+    /// without them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = self.kind.describe();
         if self.message == what {
@@ -284,7 +273,7 @@ impl fmt::Display for HttpError {
             // An error of ours that hyper carried up (a connector's) was already copied into
             // this one's kind and message: printing it again would repeat them.
             let repeated = cause.downcast_ref::<HttpError>().is_some_and(|h| h.message == self.message);
-            if !cause.is::<hyper_util::client::legacy::Error>() && !repeated {
+            if !repeated {
                 write!(f, ": {cause}")?;
             }
             next = cause.source();

@@ -13,10 +13,13 @@
 mod blocking;
 mod body;
 mod client;
+mod connect;
 mod error;
+mod io;
+mod pool;
 mod proxy;
-mod tls;
 pub(crate) mod timeout;
+mod tls;
 mod transport;
 
 use core::fmt;

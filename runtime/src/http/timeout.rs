@@ -1,10 +1,11 @@
-//! The three timeouts: connect (around the connector), read (no progress while waiting for the
+//! The read timeout (no progress while waiting for the response headers, and per body chunk)
+//! and the optional operation deadline; the connect timeout is the connector's (connect.rs).
+//! Also (no progress while waiting for the
 //! response headers, and per body chunk), and the optional operation deadline.
 //!
 //! The read timeout follows botocore's socket semantics: it bounds each wait for the peer, not
 //! the whole exchange, so a 5 GB upload or download never trips it while bytes keep moving.
 
-use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::future::{poll_fn, Future};
@@ -12,60 +13,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::Uri;
 use http_body::{Body, Frame, SizeHint};
-use hyper_rustls::MaybeHttpsStream;
 use tokio::time::{Instant, Sleep};
 
 use super::body::SdkBody;
-use super::proxy::{ProxyConnector, ProxyStream};
-use super::{BoxError, HttpError, HttpErrorKind};
-
-/// The marker error of a connect attempt that ran out of time; found in the cause chain by
-/// [`HttpError::from_client`] to report `ConnectTimeout`.
-#[derive(Debug)]
-pub(crate) struct ConnectTimedOut(pub(crate) Duration);
-
-impl fmt::Display for ConnectTimedOut {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DNS, TCP connect and TLS handshake took more than {:?}", self.0)
-    }
-}
-
-impl std::error::Error for ConnectTimedOut {}
-
-type Https = hyper_rustls::HttpsConnector<ProxyConnector>;
-
-/// The HTTPS connector with one deadline over DNS, TCP connect and the TLS handshake.
-///
-/// hyper-util's own connect timeout covers only the TCP connect (and divides it between the
-/// addresses a name resolves to); a stalled DNS lookup or TLS handshake would wait forever.
-#[derive(Clone)]
-pub(crate) struct TimeoutConnector {
-    pub(crate) inner: Https,
-    pub(crate) timeout: Duration,
-}
-
-impl tower_service::Service<Uri> for TimeoutConnector {
-    type Response = MaybeHttpsStream<ProxyStream>;
-    type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, uri: Uri) -> Self::Future {
-        let connecting = self.inner.call(uri);
-        let timeout = self.timeout;
-        Box::pin(async move {
-            match tokio::time::timeout(timeout, connecting).await {
-                Ok(result) => result,
-                Err(_) => Err(Box::new(ConnectTimedOut(timeout)) as BoxError),
-            }
-        })
-    }
-}
+use super::pool::Release;
+use super::{HttpError, HttpErrorKind};
 
 /// `at + wait`, saturating at about thirty years so `Duration::MAX` means "no timeout" instead
 /// of overflowing (Tokio's own `sleep` saturates the same way).
@@ -224,12 +177,30 @@ pub(crate) struct ResponseBody {
     waiting: bool,
     done: bool,
     host: Arc<str>,
+    /// Gives the connection back to the pool once the body has been read to its end.
+    release: Option<Release>,
 }
 
 impl ResponseBody {
-    pub(crate) fn new(inner: hyper::body::Incoming, read_timeout: Duration, host: Arc<str>) -> Self {
+    pub(crate) fn new(
+        inner: hyper::body::Incoming,
+        read_timeout: Duration,
+        host: Arc<str>,
+        release: Option<Release>,
+    ) -> Self {
         let stall = Box::pin(tokio::time::sleep(read_timeout));
-        ResponseBody { inner, read_timeout, stall, waiting: false, done: false, host }
+        let mut body = ResponseBody { inner, read_timeout, stall, waiting: false, done: false, host, release };
+        // A response without a body (`HEAD`, `204`, `Content-Length: 0`) frees its connection now.
+        if body.inner.is_end_stream() {
+            body.release();
+        }
+        body
+    }
+
+    fn release(&mut self) {
+        if let Some(release) = self.release.take() {
+            release.release();
+        }
     }
 }
 
@@ -245,14 +216,22 @@ impl Body for ResponseBody {
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 this.waiting = false;
+                // The last frame of a body of known length: a reader that stops at
+                // `is_end_stream` never polls for the end, so the connection is freed here.
+                if this.inner.is_end_stream() {
+                    this.release();
+                }
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(err))) => {
                 this.done = true;
+                // A failed exchange leaves the connection unusable: dropped, not given back.
+                this.release = None;
                 Poll::Ready(Some(Err(HttpError::from_hyper(err).with_host(&this.host))))
             }
             Poll::Ready(None) => {
                 this.done = true;
+                this.release();
                 Poll::Ready(None)
             }
             Poll::Pending => {
@@ -266,6 +245,7 @@ impl Body for ResponseBody {
                     return Poll::Pending;
                 }
                 this.done = true;
+                this.release = None;
                 let err = read_timeout_error(this.read_timeout, "for the next chunk of the response body");
                 Poll::Ready(Some(Err(err.with_host(&this.host))))
             }

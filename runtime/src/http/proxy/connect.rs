@@ -1,34 +1,28 @@
-//! The connector under hyper-rustls: a direct TCP connection, a connection to the proxy for an
-//! `http` target (marked proxied, so hyper writes the request in absolute form), or a `CONNECT`
-//! tunnel through the proxy for an `https` target (hyper-rustls then runs TLS to the target
-//! inside it, so the target's certificate is checked as on a direct connection). An `https://`
-//! proxy is reached over TLS first, checked against the same roots as targets.
+//! The first hop of a connection: a direct TCP connection, a connection to the proxy for an
+//! `http` target (marked forwarding, so the request is written in absolute form), or a `CONNECT`
+//! tunnel through the proxy for an `https` target (TLS to the target then runs inside it, so the
+//! target's certificate is checked as on a direct connection). An `https://` proxy is reached
+//! over TLS first, checked against the same roots as targets.
 
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::future::Future;
 use std::io;
 use std::sync::Arc;
 
 use http::Uri;
-use hyper::rt::{Read, ReadBufCursor, Write};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
-use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
-use tower_service::Service;
 
 use super::{ProxyRoutes, Route};
-use crate::http::{BoxError, HttpError, HttpErrorKind};
+use crate::http::connect::tcp;
+use crate::http::{HttpError, HttpErrorKind};
 
 /// The most a proxy's answer to `CONNECT` may hold before its blank line.
 const MAX_CONNECT_RESPONSE: usize = 16 * 1024;
 
 /// Connects directly, or through the proxy the routes choose for the target.
-#[derive(Clone)]
 pub(crate) struct ProxyConnector {
-    pub(crate) http: HttpConnector,
     /// `None` when no proxy is configured: every connection is direct.
     pub(crate) routes: Option<Arc<ProxyRoutes>>,
     /// TLS to `https://` proxies: the targets' roots, without ALPN (the proxy speaks HTTP/1.1);
@@ -36,79 +30,61 @@ pub(crate) struct ProxyConnector {
     pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
 }
 
-/// A connection to the target or to a proxy.
-pub(crate) struct ProxyStream {
-    io: Io,
-    /// Requests on it go to a forwarding proxy, in absolute form.
-    forwarding: bool,
-}
-
-enum Io {
-    Tcp(TokioIo<TcpStream>),
+/// A connection to the target or to a proxy, before any TLS to the target.
+pub(crate) enum ProxyStream {
+    Tcp(TcpStream),
     /// To an `https://` proxy (boxed: a TLS session is large and this case is rare).
-    Tls(Box<TokioIo<TlsStream<TcpStream>>>),
+    Tls(Box<TlsStream<TcpStream>>),
 }
 
-type Connecting = Pin<Box<dyn Future<Output = Result<ProxyStream, BoxError>> + Send>>;
-
-impl Service<Uri> for ProxyConnector {
-    type Response = ProxyStream;
-    type Error = BoxError;
-    type Future = Connecting;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.http.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, target: Uri) -> Connecting {
-        let route = self.routes.as_ref().and_then(|routes| routes.route(&target)).cloned();
-        let Some(route) = route else {
-            let connecting = self.http.call(target);
-            return Box::pin(async move { Ok(ProxyStream { io: Io::Tcp(connecting.await?), forwarding: false }) });
+impl ProxyConnector {
+    /// The first hop to `target` (`host` and `port` are its own, the port filled in from the
+    /// scheme), and whether requests on it go to a forwarding proxy in absolute form.
+    pub(crate) async fn connect(&self, target: &Uri, host: &str, port: u16) -> Result<(ProxyStream, bool), HttpError> {
+        let Some(route) = self.routes.as_ref().and_then(|routes| routes.route(target)) else {
+            return Ok((ProxyStream::Tcp(tcp(host, port).await?), false));
         };
-        let connecting = self.http.call(route.uri.clone());
-        let tls = self.tls.clone();
-        Box::pin(async move {
-            let tcp = connecting
-                .await
-                .map_err(|e| {
-                    HttpError::new(HttpErrorKind::Connect, format!("could not connect to the proxy {}", route.shown))
-                        .with_source(e)
-                })?
-                .into_inner();
-            let tunnelled = target.scheme_str() == Some("https");
-            let io = match &route.tls_name {
-                None => {
-                    let mut tcp = tcp;
-                    if tunnelled {
-                        tunnel(&mut tcp, &target, &route).await?;
-                    }
-                    Io::Tcp(TokioIo::new(tcp))
+        let proxy_host = route.uri.host().unwrap_or_default();
+        let proxy_port = route.uri.port_u16().unwrap_or(80);
+        let tcp = tcp(proxy_host, proxy_port).await.map_err(|e| {
+            HttpError::new(e.kind(), format!("could not connect to the proxy {}", route.shown)).with_source(e)
+        })?;
+        let tunnelled = target.scheme_str() == Some("https");
+        let stream = match &route.tls_name {
+            None => {
+                let mut tcp = tcp;
+                if tunnelled {
+                    tunnel(&mut tcp, host, port, route).await?;
                 }
-                Some(name) => {
-                    let tls = tls.ok_or_else(|| {
-                        HttpError::new(HttpErrorKind::Tls, format!("no TLS settings for the proxy {}", route.shown))
+                ProxyStream::Tcp(tcp)
+            }
+            Some(name) => {
+                let tls = self.tls.clone().ok_or_else(|| {
+                    HttpError::new(HttpErrorKind::Tls, format!("no TLS settings for the proxy {}", route.shown))
+                })?;
+                let mut stream =
+                    tokio_rustls::TlsConnector::from(tls).connect(name.clone(), tcp).await.map_err(|e| {
+                        HttpError::new(HttpErrorKind::Tls, format!("TLS to the proxy {} failed", route.shown))
+                            .with_source(e)
                     })?;
-                    let mut stream =
-                        tokio_rustls::TlsConnector::from(tls).connect(name.clone(), tcp).await.map_err(|e| {
-                            HttpError::new(HttpErrorKind::Tls, format!("TLS to the proxy {} failed", route.shown))
-                                .with_source(e)
-                        })?;
-                    if tunnelled {
-                        tunnel(&mut stream, &target, &route).await?;
-                    }
-                    Io::Tls(Box::new(TokioIo::new(stream)))
+                if tunnelled {
+                    tunnel(&mut stream, host, port, route).await?;
                 }
-            };
-            Ok(ProxyStream { io, forwarding: !tunnelled })
-        })
+                ProxyStream::Tls(Box::new(stream))
+            }
+        };
+        Ok((stream, !tunnelled))
     }
 }
 
 /// Asks the proxy for a tunnel to the target's host and port, and checks that it agreed.
-async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(tcp: &mut S, target: &Uri, route: &Route) -> Result<(), BoxError> {
-    let host = target.host().unwrap_or_default();
-    let authority = format!("{host}:{}", target.port_u16().unwrap_or(443));
+async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(
+    tcp: &mut S,
+    host: &str,
+    port: u16,
+    route: &Route,
+) -> Result<(), HttpError> {
+    let authority = format!("{host}:{port}");
     let failed = |what: String| HttpError::new(HttpErrorKind::Connect, format!("proxy {}: {what}", route.shown));
 
     let mut head = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n").into_bytes();
@@ -128,14 +104,14 @@ async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(tcp: &mut S, target: &Uri, ro
             .await
             .map_err(|e| failed(format!("reading the answer to CONNECT {authority} failed")).with_source(e))?;
         if read == 0 {
-            return Err(failed(format!("closed the connection instead of answering CONNECT {authority}")).into());
+            return Err(failed(format!("closed the connection instead of answering CONNECT {authority}")));
         }
         response.extend_from_slice(&chunk[..read]);
         if let Some(at) = response.windows(4).position(|w| w == b"\r\n\r\n") {
             break at + 4;
         }
         if response.len() > MAX_CONNECT_RESPONSE {
-            return Err(failed(format!("its answer to CONNECT {authority} has no end of headers")).into());
+            return Err(failed(format!("its answer to CONNECT {authority} has no end of headers")));
         }
     };
     let status_line = response.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -147,19 +123,16 @@ async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(tcp: &mut S, target: &Uri, ro
             let reason = status_line.splitn(3, ' ').nth(2).unwrap_or("").trim();
             return Err(failed(
                 format!("refused CONNECT {authority} with status {code} {reason}").trim_end().to_owned(),
-            )
-            .into());
+            ));
         }
         None => {
             let shown: String = status_line.chars().take(80).collect();
-            return Err(
-                failed(format!("answered CONNECT {authority} with something that is not HTTP: {shown:?}")).into()
-            );
+            return Err(failed(format!("answered CONNECT {authority} with something that is not HTTP: {shown:?}")));
         }
     }
     // The target speaks first only after our TLS hello, so nothing may follow the proxy's answer.
     if response.len() > end {
-        return Err(failed(format!("sent data after accepting CONNECT {authority}")).into());
+        return Err(failed(format!("sent data after accepting CONNECT {authority}")));
     }
     Ok(())
 }
@@ -178,22 +151,12 @@ fn parse_status(line: &str) -> Option<u16> {
     code.parse().ok()
 }
 
-impl Connection for ProxyStream {
-    fn connected(&self) -> Connected {
-        let connected = match &self.io {
-            Io::Tcp(tcp) => tcp.connected(),
-            Io::Tls(tls) => tls.inner().get_ref().0.connected(),
-        };
-        connected.proxy(self.forwarding)
-    }
-}
-
 /// Runs `$call` on whichever stream the connection is.
-macro_rules! on_io {
+macro_rules! on_stream {
     ($self:expr, $io:ident => $call:expr) => {
-        match &mut $self.get_mut().io {
-            Io::Tcp($io) => $call,
-            Io::Tls($io) => {
+        match $self.get_mut() {
+            ProxyStream::Tcp($io) => $call,
+            ProxyStream::Tls($io) => {
                 let $io = &mut **$io;
                 $call
             }
@@ -201,29 +164,29 @@ macro_rules! on_io {
     };
 }
 
-impl Read for ProxyStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<Result<(), io::Error>> {
-        on_io!(self, io => Pin::new(io).poll_read(cx, buf))
+impl AsyncRead for ProxyStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        on_stream!(self, io => Pin::new(io).poll_read(cx, buf))
     }
 }
 
-impl Write for ProxyStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, io::Error>> {
-        on_io!(self, io => Pin::new(io).poll_write(cx, buf))
+impl AsyncWrite for ProxyStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        on_stream!(self, io => Pin::new(io).poll_write(cx, buf))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
-        on_io!(self, io => Pin::new(io).poll_flush(cx))
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        on_stream!(self, io => Pin::new(io).poll_flush(cx))
     }
 
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
-        on_io!(self, io => Pin::new(io).poll_shutdown(cx))
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        on_stream!(self, io => Pin::new(io).poll_shutdown(cx))
     }
 
     fn is_write_vectored(&self) -> bool {
-        match &self.io {
-            Io::Tcp(tcp) => tcp.is_write_vectored(),
-            Io::Tls(tls) => tls.is_write_vectored(),
+        match self {
+            ProxyStream::Tcp(tcp) => tcp.is_write_vectored(),
+            ProxyStream::Tls(tls) => tls.is_write_vectored(),
         }
     }
 
@@ -231,8 +194,8 @@ impl Write for ProxyStream {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
-    ) -> Poll<Result<usize, io::Error>> {
-        on_io!(self, io => Pin::new(io).poll_write_vectored(cx, bufs))
+    ) -> Poll<io::Result<usize>> {
+        on_stream!(self, io => Pin::new(io).poll_write_vectored(cx, bufs))
     }
 }
 
