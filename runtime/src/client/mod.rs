@@ -227,13 +227,24 @@ where
     /// error, reachable with [`CallError::modeled`] as the operation's `errors::*Error` enum (or
     /// the service's `errors::Exception`).
     pub async fn send(self) -> Result<O, CallError<E>> {
-        self.send_with_status().await.map(|(output, _)| output).map_err(CallError::new)
+        // `send`, `send_untyped` and `send_with_status` each await the call themselves rather
+        // than one another: a future nested in a future is one more state machine compiled per
+        // operation in every crate that sends it.
+        let Call { client, op, mut input, .. } = self;
+        let mut output = O::default();
+        match client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await {
+            Ok(_) => Ok(output),
+            Err(error) => Err(CallError::new(error)),
+        }
     }
 
     /// [`Call::send`] with the untyped error, for the runtime's paginators and collections, whose
     /// items are `Result<_, Error>`.
     pub(crate) async fn send_untyped(self) -> Result<O, Error> {
-        self.send_with_status().await.map(|(output, _)| output)
+        let Call { client, op, mut input, .. } = self;
+        let mut output = O::default();
+        client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await?;
+        Ok(output)
     }
 
     /// [`Call::send`], also returning the HTTP status of the response.
