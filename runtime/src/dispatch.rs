@@ -334,27 +334,30 @@ pub async fn send_with_retries<E, M, C>(
 ) -> Result<Response<ByteStream>, DispatchError>
 where
     E: Into<BoxError>,
-    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
-    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
+    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E> + Send,
+    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo + Sync,
 {
-    send_with_retries_on(client, false, strategy, options, make_request, classify).await
+    // A shim: the retry loop's state machine is compiled once, not per pair of closures.
+    let mut make_request = make_request;
+    let mut make = |attempt: u32, time: SystemTime| make_request(attempt, time).map_err(Into::into);
+    send_with_retries_on(client, false, strategy, options, &mut make, &classify).await
 }
+
+/// Builds one attempt's request (see [`send_with_retries`]), as the retry loop calls it.
+pub(crate) type MakeRequest<'a> = dyn FnMut(u32, SystemTime) -> Result<Request<SdkBody>, BoxError> + Send + 'a;
+/// Classifies an error response (see [`default_classifier`]), as the retry loop calls it.
+pub(crate) type Classify<'a> = dyn Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo + Sync + 'a;
 
 /// [`send_with_retries`] over either of the client's pools: the blocking callers' pool serves
 /// code that runs on the shared blocking runtime, such as the blocking credential fetcher.
-pub(crate) async fn send_with_retries_on<E, M, C>(
+pub(crate) async fn send_with_retries_on(
     client: &HttpClient,
     blocking_pool: bool,
     strategy: &RetryStrategy,
     options: &DispatchOptions<'_>,
-    mut make_request: M,
-    classify: C,
-) -> Result<Response<ByteStream>, DispatchError>
-where
-    E: Into<BoxError>,
-    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
-    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
-{
+    make_request: &mut MakeRequest<'_>,
+    classify: &Classify<'_>,
+) -> Result<Response<ByteStream>, DispatchError> {
     let deadline = client.config().operation_timeout.and_then(|t| Instant::now().checked_add(t));
     let mut log = RetryLog::default();
     let mut retries = None;
@@ -367,14 +370,14 @@ where
         // Signing happens after the limiter wait, so that the signature's time is the send time.
         let request = match make_request(attempt, strategy.skew_corrector().now()) {
             Ok(request) => request,
-            Err(err) => return Err(DispatchError { last: LastFailure::BuildRequest(err.into()), log, reason: None }),
+            Err(err) => return Err(DispatchError { last: LastFailure::BuildRequest(err), log, reason: None }),
         };
         let retries =
             retries.get_or_insert_with(|| strategy.start_request(options.operation, request.body().is_rewindable()));
         let host = request.uri().host().unwrap_or_default().to_owned();
 
         let (outcome, failure, success) =
-            match attempt_once(client, blocking_pool, request, deadline, options, &classify, &host).await {
+            match attempt_once(client, blocking_pool, request, deadline, options, classify, &host).await {
                 Attempted::Success(response) => (AttemptOutcome::Success, None, Some(response)),
                 Attempted::Error(response) => {
                     (AttemptOutcome::Response(response.info.clone()), Some(LastFailure::Response(response)), None)
@@ -441,18 +444,15 @@ enum Attempted {
 }
 
 /// Sends one attempt and reads as much of the response as the loop needs to decide.
-async fn attempt_once<C>(
+async fn attempt_once(
     client: &HttpClient,
     blocking_pool: bool,
     request: Request<SdkBody>,
     deadline: Option<Instant>,
     options: &DispatchOptions<'_>,
-    classify: &C,
+    classify: &Classify<'_>,
     host: &str,
-) -> Attempted
-where
-    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
-{
+) -> Attempted {
     let sent = if blocking_pool {
         client.send_on(client.blocking_pool(), request, deadline).await
     } else {

@@ -83,12 +83,17 @@ struct Inner {
 impl Error {
     /// An error of `kind` caused by `source`.
     pub fn new(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
+        Error::boxed(kind, source.into())
+    }
+
+    /// [`Error::new`] past the conversion, compiled once rather than per source type.
+    fn boxed(kind: ErrorKind, source: BoxError) -> Self {
         Error {
             inner: Box::new(Inner {
                 kind,
                 operation: None,
                 service: None,
-                source: Some(source.into()),
+                source: Some(source),
                 hint: None,
                 modeled: None,
                 exception: None,

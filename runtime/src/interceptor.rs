@@ -126,6 +126,19 @@ impl Interceptors {
         point: &'static str,
         mut hook: impl FnMut(&dyn Interceptor) -> Result<(), BoxError>,
     ) -> Result<(), Error> {
+        // Nothing to do is the common case, and the loop is compiled once rather than per hook.
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        self.run_each(context, point, &mut hook)
+    }
+
+    fn run_each(
+        &self,
+        context: &Context,
+        point: &'static str,
+        hook: &mut dyn FnMut(&dyn Interceptor) -> Result<(), BoxError>,
+    ) -> Result<(), Error> {
         for interceptor in &self.0 {
             if let Err(source) = hook(&**interceptor) {
                 let error = InterceptorError { interceptor: interceptor.name().to_owned(), point, source };

@@ -242,13 +242,26 @@ where
     /// The future is boxed ([`CallFuture`]) so that each generated builder's `send` names one
     /// type (see [`BoxFuture`]).
     pub fn send(self) -> CallFuture<Result<O, CallError<E>>> {
-        Box::pin(async move { self.send_with_status().await.map(|(output, _)| output).map_err(CallError::new) })
+        // `send`, `send_untyped` and `send_with_status` each await the call themselves rather
+        // than one another: a future nested in a future is one more state machine compiled per
+        // operation in every crate that sends it.
+        Box::pin(async move {
+            let Call { client, op, mut input, .. } = self;
+            let mut output = O::default();
+            match client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await {
+                Ok(_) => Ok(output),
+                Err(error) => Err(CallError::new(error)),
+            }
+        })
     }
 
     /// [`Call::send`] with the untyped error, for the runtime's paginators and collections, whose
     /// items are `Result<_, Error>`.
     pub(crate) async fn send_untyped(self) -> Result<O, Error> {
-        self.send_with_status().await.map(|(output, _)| output)
+        let Call { client, op, mut input, .. } = self;
+        let mut output = O::default();
+        client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await?;
+        Ok(output)
     }
 
     /// [`Call::send`], also returning the HTTP status of the response.

@@ -282,10 +282,12 @@ impl HttpCredentialsFetcher {
     /// the request afresh (and re-signing it) for each attempt with the skew-corrected time.
     /// A final error response is returned as a [`Reply`] for the caller to describe; a transport
     /// failure or a request that could not be built is the error, as text.
-    async fn retried_call<M>(&self, operation: &str, pool: Pool, make_request: M) -> Result<Reply, String>
-    where
-        M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, String>,
-    {
+    async fn retried_call(
+        &self,
+        operation: &str,
+        pool: Pool,
+        make_request: &(dyn Fn(u32, SystemTime) -> Result<Request<SdkBody>, String> + Sync),
+    ) -> Result<Reply, String> {
         let options = DispatchOptions::new(operation).buffered(MAX_BODY);
         let strategy = &*self.retry;
         let blocking_pool = matches!(pool, Pool::Blocking);
@@ -294,8 +296,8 @@ impl HttpCredentialsFetcher {
             blocking_pool,
             strategy,
             &options,
-            make_request,
-            default_classifier,
+            &mut |attempt, time| make_request(attempt, time).map_err(crate::http::BoxError::from),
+            &default_classifier,
         )
         .await;
         match outcome {
@@ -564,7 +566,7 @@ impl HttpCredentialsFetcher {
             }
             builder.body(SdkBody::from(body.clone())).map_err(|e| format!("invalid request: {e}"))
         };
-        let reply = self.retried_call(action, pool, make_request).await.map_err(fail)?;
+        let reply = self.retried_call(action, pool, &make_request).await.map_err(fail)?;
         let text = String::from_utf8_lossy(&reply.body);
         if !reply.status.is_success() {
             return Err(fail(describe_xml_error(reply.status, &text)));
@@ -641,7 +643,7 @@ impl HttpCredentialsFetcher {
                 .body(SdkBody::empty())
                 .map_err(|e| format!("invalid request: {e}"))
         };
-        let reply = self.retried_call("GetRoleCredentials", pool, make_request).await.map_err(fail)?;
+        let reply = self.retried_call("GetRoleCredentials", pool, &make_request).await.map_err(fail)?;
         if reply.status == StatusCode::UNAUTHORIZED {
             return Err(expired());
         }
@@ -691,7 +693,7 @@ impl HttpCredentialsFetcher {
                 .body(SdkBody::from(json.clone()))
                 .map_err(|e| format!("invalid SSO OIDC request: {e}"))
         };
-        let reply = self.retried_call("CreateToken", pool, make_request).await.map_err(|e| {
+        let reply = self.retried_call("CreateToken", pool, &make_request).await.map_err(|e| {
             if e.starts_with("invalid SSO OIDC request") {
                 e
             } else {

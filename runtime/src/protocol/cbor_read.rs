@@ -216,7 +216,8 @@ impl<'a> Reader<'a> {
         &mut self,
         major: u8,
         len: Option<u64>,
-        mut visit: impl FnMut(usize, &'a [u8]) -> Result<(), CodecError>,
+        // A dyn callback: the loop is compiled once; one indirect call per chunk is nothing next to reading it.
+        visit: &mut dyn FnMut(usize, &'a [u8]) -> Result<(), CodecError>,
     ) -> Result<(), CodecError> {
         let Some(len) = len else {
             loop {
@@ -242,14 +243,14 @@ impl<'a> Reader<'a> {
     pub(crate) fn bytes(&mut self, len: Option<u64>) -> Result<Cow<'a, [u8]>, CodecError> {
         if len.is_some() {
             let mut one: &'a [u8] = &[];
-            self.chunks(2, len, |_, chunk| {
+            self.chunks(2, len, &mut |_, chunk| {
                 one = chunk;
                 Ok(())
             })?;
             return Ok(Cow::Borrowed(one));
         }
         let mut joined = Vec::new();
-        self.chunks(2, len, |_, chunk| {
+        self.chunks(2, len, &mut |_, chunk| {
             joined.extend_from_slice(chunk);
             Ok(())
         })?;
@@ -265,14 +266,14 @@ impl<'a> Reader<'a> {
         };
         if len.is_some() {
             let mut one = "";
-            self.chunks(3, len, |at, chunk| {
+            self.chunks(3, len, &mut |at, chunk| {
                 one = utf8(at, chunk)?;
                 Ok(())
             })?;
             return Ok(Cow::Borrowed(one));
         }
         let mut joined = String::new();
-        self.chunks(3, len, |at, chunk| {
+        self.chunks(3, len, &mut |at, chunk| {
             joined.push_str(utf8(at, chunk)?);
             Ok(())
         })?;
@@ -283,8 +284,8 @@ impl<'a> Reader<'a> {
     pub(crate) fn skip(&mut self, head: Head, depth: usize) -> Result<(), CodecError> {
         match head {
             // Skipped text is not checked for UTF-8: nobody reads it.
-            Head::Bytes(len) => self.chunks(2, len, |_, _| Ok(())),
-            Head::Text(len) => self.chunks(3, len, |_, _| Ok(())),
+            Head::Bytes(len) => self.chunks(2, len, &mut |_, _| Ok(())),
+            Head::Text(len) => self.chunks(3, len, &mut |_, _| Ok(())),
             Head::Array(len) => {
                 self.check_depth(depth)?;
                 let mut items = Items::new(len);

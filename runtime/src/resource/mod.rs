@@ -115,12 +115,17 @@ struct Inner<S> {
 
 impl<S> fmt::Debug for Resource<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct(self.inner.spec.name);
-        for (name, value) in self.inner.spec.identifiers.iter().zip(&self.inner.ids) {
-            s.field(name, value);
-        }
-        s.finish_non_exhaustive()
+        debug_resource(self.inner.spec, &self.inner.ids, f)
     }
+}
+
+/// A resource's `Debug`: its class and identifiers, compiled once rather than per class.
+fn debug_resource(spec: &ResourceSpec, ids: &[String], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut s = f.debug_struct(spec.name);
+    for (name, value) in spec.identifiers.iter().zip(ids) {
+        s.field(name, value);
+    }
+    s.finish_non_exhaustive()
 }
 
 impl<S: Shape + Default + 'static> Resource<S> {

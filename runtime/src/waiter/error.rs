@@ -77,32 +77,43 @@ impl<O> WaiterError<O> {
 
 impl<O> fmt::Display for WaiterError<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, n) = (self.spec.name, self.attempts);
-        let plural = if n == 1 { "" } else { "s" };
-        match &self.reason {
-            WaitReason::Failure { acceptor } => {
-                write!(f, "waiter {name} reached a failure state after {n} attempt{plural}")?;
-                if let Some(a) = self.spec.acceptors.get(*acceptor) {
-                    write!(f, " (acceptor {acceptor}: {})", a.matcher)?;
-                }
-            }
-            WaitReason::MaxAttempts { last_matched } => {
-                write!(f, "waiter {name} gave up after {n} attempt{plural} (max attempts exceeded")?;
-                if let Some(a) = last_matched.and_then(|i| self.spec.acceptors.get(i)) {
-                    write!(f, "; last matched: {}", a.matcher)?;
-                }
-                f.write_str(")")?;
-            }
-            WaitReason::Error => {
-                write!(f, "waiter {name} stopped after {n} attempt{plural} on an unexpected error")?;
-                if let Some(e) = self.last_error() {
-                    write!(f, ": {e}")?;
-                }
-            }
-            WaitReason::InvalidModel(m) => write!(f, "waiter {name} cannot run: {m}")?,
-        }
-        Ok(())
+        describe(self.spec, self.attempts, &self.reason, self.last_error(), f)
     }
+}
+
+/// [`WaiterError`]'s message, written once rather than per output type.
+fn describe(
+    spec: &'static WaiterSpec,
+    n: u32,
+    reason: &WaitReason,
+    last_error: Option<&Error>,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let name = spec.name;
+    let plural = if n == 1 { "" } else { "s" };
+    match reason {
+        WaitReason::Failure { acceptor } => {
+            write!(f, "waiter {name} reached a failure state after {n} attempt{plural}")?;
+            if let Some(a) = spec.acceptors.get(*acceptor) {
+                write!(f, " (acceptor {acceptor}: {})", a.matcher)?;
+            }
+        }
+        WaitReason::MaxAttempts { last_matched } => {
+            write!(f, "waiter {name} gave up after {n} attempt{plural} (max attempts exceeded")?;
+            if let Some(a) = last_matched.and_then(|i| spec.acceptors.get(i)) {
+                write!(f, "; last matched: {}", a.matcher)?;
+            }
+            f.write_str(")")?;
+        }
+        WaitReason::Error => {
+            write!(f, "waiter {name} stopped after {n} attempt{plural} on an unexpected error")?;
+            if let Some(e) = last_error {
+                write!(f, ": {e}")?;
+            }
+        }
+        WaitReason::InvalidModel(m) => write!(f, "waiter {name} cannot run: {m}")?,
+    }
+    Ok(())
 }
 
 impl<O: fmt::Debug> fmt::Debug for WaiterError<O> {
