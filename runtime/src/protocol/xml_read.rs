@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
     /// document) and where its first byte that [`unescape`] must rewrite is, if any. One pass
     /// finds both: text is most of a response, and scanning it once for `<` and again for `&`
     /// and `\r` cost twice.
-    #[inline]
+    #[inline(always)]
     fn text_end(&self, from: usize) -> (usize, Option<usize>) {
         let bytes = self.text.as_bytes();
         let mut at = find_text_byte(bytes, from);

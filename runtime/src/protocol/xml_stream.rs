@@ -212,7 +212,22 @@ impl<'a> Reader<'a> {
                     let entry = child.into_tree(pull)?;
                     self.at(Step::Item(local, n), |r| r.entry(member.target, &entry, sparse, map))?;
                 }
-                _ => self.at(Step::Name(local), |r| r.stream_value(pull, child, member, field))?,
+                ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {
+                    self.at(Step::Name(local), |r| r.stream_value(pull, child, member, field))?;
+                }
+                // A scalar, most of a structure's children, read here as `stream_value` reads
+                // it, without its call and dispatch; only a value that can fail to parse needs
+                // its step on the path, and the text's own errors carry offsets, not paths.
+                kind => {
+                    let text = own_text(pull)?;
+                    if kind == ShapeKind::String && !member.has(flags::PERCENT_ENCODED) {
+                        if let ValueMut::Str(s) = field.get_mut() {
+                            *s = text.into_owned();
+                            continue;
+                        }
+                    }
+                    self.at(Step::Name(local), |r| r.scalar(member, &text, field))?;
+                }
             }
         }
     }
