@@ -118,20 +118,27 @@ impl<'a> Members<'a> {
         // The member found last only when it may repeat (a flattened list or map).
         let again = self.last.1.filter(|&j| guessable.get(j) == Some(&Guess::Repeats));
         let learned = self.index.follows.get(self.prev).map(|slot| slot.get() as usize).filter(|&j| j < members.len());
-        let window = self.next..members.len().min(self.next + GUESSES);
-        for j in learned.into_iter().chain(again).chain(window) {
-            if guessable.get(j).is_none_or(|g| *g == Guess::No) {
-                continue;
-            }
-            let Some(member) = members.get(j) else { continue };
-            if let Some(name) = pull.start_exact(member.wire_name()) {
-                self.next = j + 1;
-                self.last = (name, Some(j));
-                self.learn(j);
-                return Some((name, j));
-            }
+        // The learned member is nearly always right, so it is tried before the others are
+        // lined up; trying it again among them on a miss costs one comparison.
+        if let Some(found) = learned.and_then(|j| self.take(pull, j)) {
+            return Some(found);
         }
-        None
+        let window = self.next..members.len().min(self.next + GUESSES);
+        again.into_iter().chain(window).find_map(|j| self.take(pull, j))
+    }
+
+    /// Reads the start tag of member `j` when it comes next as written, moving the guess, cache
+    /// and learned order as [`Members::find`] would.
+    #[inline(always)]
+    fn take(&mut self, pull: &mut Pull<'a>, j: usize) -> Option<(&'a str, usize)> {
+        if self.index.guessable.get(j).is_none_or(|g| *g == Guess::No) {
+            return None;
+        }
+        let name = pull.start_exact(self.schema.members.get(j)?.wire_name())?;
+        self.next = j + 1;
+        self.last = (name, Some(j));
+        self.learn(j);
+        Some((name, j))
     }
 }
 
