@@ -530,11 +530,15 @@ fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Res
     let mut i = first;
     while let Some(&b) = bytes.get(i) {
         if !special(b) {
-            // Text (not attribute values) skips to its next `&` or `\r` a word at a time.
-            i = if attribute { i + 1 } else { find_any_of(bytes, i, [b'&', b'\r', b'&']) };
+            // Text (not attribute values) skips to its next `&` or `\r` sixteen bytes at a time;
+            // the scan also stops at `<`, which text never holds, and which the next turn
+            // would step over like any other ordinary byte.
+            i = if attribute { i + 1 } else { find_text_byte(bytes, i + 1) };
             continue;
         }
-        out.push_str(raw.get(clean..i).unwrap_or(""));
+        if clean < i {
+            out.push_str(raw.get(clean..i).unwrap_or(""));
+        }
         match b {
             b'&' => {
                 // The predefined references are read by their bytes (every S3 ETag has two
@@ -571,7 +575,9 @@ fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Res
         }
         clean = i;
     }
-    out.push_str(raw.get(clean..).unwrap_or(""));
+    if clean < bytes.len() {
+        out.push_str(raw.get(clean..).unwrap_or(""));
+    }
     Ok(Cow::Owned(out))
 }
 
