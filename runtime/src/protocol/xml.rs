@@ -27,7 +27,7 @@
 
 use core::fmt::Write;
 
-use super::xml_members::member_for;
+use super::xml_members::{member_for, Near};
 use super::xml_read::{is_space, local_name, parse_document, Element, Event, Reader as Pull, MAX_DEPTH};
 use super::CodecError;
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind, XmlNamespace};
@@ -575,11 +575,13 @@ struct Reader<'a> {
     base: String,
     /// The steps from there to the value being read, for error messages.
     steps: Vec<Step<'a>>,
+    /// The member indices of the structures read so far.
+    near: Near,
 }
 
 impl<'a> Reader<'a> {
     fn new(base: String) -> Self {
-        Reader { base, steps: Vec::new() }
+        Reader { base, steps: Vec::new(), near: Near::default() }
     }
 
     /// The element path of the value being read, as error messages show it.

@@ -344,7 +344,7 @@ impl<'a> Reader<'a> {
     /// this name and no attributes (the bytes after `<` up to the first byte that ends a name
     /// are `name`), with the same effect on the reader.
     #[inline(always)]
-    pub(crate) fn start_exact(&mut self, name: &str) -> Option<&'a str> {
+    pub(crate) fn start_exact(&mut self, name: &'a str) -> Option<&'a str> {
         debug_assert!(is_plain_name(name));
         // An empty element's pending end comes first, outside the root the reader has errors to
         // report, and too deep it refuses the tag: all left to `next_event`.
@@ -361,7 +361,9 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let found = self.text.get(start..end)?;
+        // The tag's name is `name` byte for byte, so `name` stands for it (the model's names
+        // live as long as any document) without slicing the document again.
+        let found = name;
         if close == b'>' {
             self.pos = end + 1;
         } else if bytes.get(end + 1) == Some(&b'>') {

@@ -132,7 +132,7 @@ impl<'a> Reader<'a> {
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), CodecError> {
-        let mut members = Members::of(schema);
+        let mut members = Members::near(schema, &mut self.near);
         // Most structures have no attribute members, and their index says so.
         let attribute_members = match members.has_attributes() {
             true => schema.members,
