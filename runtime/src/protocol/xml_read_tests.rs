@@ -525,3 +525,60 @@ fn unescape_agrees_with_a_byte_by_byte_decoding() {
         "\"d41d8cd98f00b204e9800998ecf8427e\""
     );
 }
+
+#[test]
+fn reading_an_end_tag_directly_agrees_with_reading_the_next_event() {
+    // At every point of each document (and of mutations of them), an end tag read directly
+    // must be the end the events report next, leaving the reader where they would: the same
+    // events and errors after it. Where it declines, nothing may have been read.
+    let documents = [
+        "<R><a>1</a>\n  <bb x='1'>t</bb ><a/><ccc>&amp;<a >x</a></ccc><a:b>2</a:b> text <d/></R>",
+        "<R>  <Key>k</Key><Key/><Keys><Key>1</Key></Keys> <Key\n/>junk<Key></R>",
+        "<?xml version='1.0'?><R><a><a><a/></a></a>&bad;<b></b></ R></R>",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut bodies: Vec<Vec<u8>> = documents.iter().map(|d| d.as_bytes().to_vec()).collect();
+    for i in 0..300 {
+        let mut bytes = bodies[i % documents.len()].clone();
+        let at = (next() % bytes.len() as u64) as usize;
+        let byte = b"<>/ a:&x"[(next() % 8) as usize];
+        match next() % 3 {
+            0 => bytes[at] = byte,
+            1 => bytes.insert(at, byte),
+            _ => {
+                bytes.remove(at);
+            }
+        }
+        bodies.push(bytes);
+    }
+    let (mut taken, mut declined) = (0, 0);
+    for body in &bodies {
+        let Ok(mut reader) = Reader::new(body) else { continue };
+        loop {
+            let mut fast = reader.clone();
+            if fast.end_exact() {
+                let mut slow = reader.clone();
+                let event = slow.next_event();
+                assert!(matches!(event, Ok(Some(Event::End { .. }))), "{event:?} in {}", String::from_utf8_lossy(body));
+                assert_eq!(fast.offset(), slow.offset());
+                assert_eq!(rest_of(fast), rest_of(slow), "{}", String::from_utf8_lossy(body));
+                taken += 1;
+            } else {
+                assert_eq!(fast.offset(), reader.offset());
+                assert_eq!(rest_of(fast), rest_of(reader.clone()), "{}", String::from_utf8_lossy(body));
+                declined += 1;
+            }
+            match reader.next_event() {
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+    }
+    assert!(taken > 500 && declined > 1000, "taken {taken}, declined {declined}");
+}

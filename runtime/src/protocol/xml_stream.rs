@@ -161,6 +161,9 @@ impl<'a> Reader<'a> {
             // Most children are the member the order guess expects, written plainly: their
             // start tag is compared with that name instead of read and looked up.
             pull.skip_blank();
+            if pull.end_exact() {
+                return Ok(());
+            }
             // A name read by `start_next` has no prefix: it is its own local name.
             let (child, local, found) = match members.start_next(pull) {
                 Some((name, i)) => (Open { name, attributes: Vec::new() }, name, Some(i)),
@@ -289,6 +292,9 @@ impl<'a> Reader<'a> {
                 loop {
                     // Items written plainly are compared with their name, not read and compared.
                     pull.skip_blank();
+                    if pull.end_exact() {
+                        return Ok(());
+                    }
                     if let Some(name) = plain.then(|| pull.start_exact(item_name)).flatten() {
                         let child = Open { name, attributes: Vec::new() };
                         self.at(Step::Item(item_name, n), |r| {
