@@ -330,7 +330,7 @@ impl<'a> Reader<'a> {
     }
 
     /// True when an end tag comes next (a pending empty element's end included).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn at_end_tag(&self) -> bool {
         let bytes = self.text.as_bytes();
         self.pending_end.is_some() || (bytes.get(self.pos) == Some(&b'<') && bytes.get(self.pos + 1) == Some(&b'/'))
@@ -341,8 +341,15 @@ impl<'a> Reader<'a> {
     /// returns false, and the caller takes the next event. [`Reader::next_event`] would read
     /// the same end tag with the same effect, reporting it as `Event::End`. A structure's walk
     /// meets one end tag per structure, and this costs less than building that event.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn end_exact(&mut self) -> bool {
+        // Asked before every child of a structure, so the usual answer (a start tag comes
+        // next) is the inlined test of two bytes.
+        self.at_end_tag() && self.end_tag_exact()
+    }
+
+    /// [`Reader::end_exact`] once an end tag is known to come next.
+    fn end_tag_exact(&mut self) -> bool {
         if self.pending_end.take().is_some() {
             self.open.pop();
             return true;

@@ -72,10 +72,16 @@ fn skip(pull: &mut Pull<'_>) -> Result<(), CodecError> {
 
 /// The element's own character data, concatenated as the tree keeps it (the text of children
 /// excluded), reading up to and including its end tag.
+#[inline(always)]
 fn own_text<'a>(pull: &mut Pull<'a>) -> Result<Cow<'a, str>, CodecError> {
-    if let Some(text) = pull.text_and_end()? {
-        return Ok(text);
+    match pull.text_and_end()? {
+        Some(text) => Ok(text),
+        None => own_text_pieces(pull),
     }
+}
+
+/// [`own_text`] for an element that holds more than plain text, read event by event.
+fn own_text_pieces<'a>(pull: &mut Pull<'a>) -> Result<Cow<'a, str>, CodecError> {
     let mut text = Cow::Borrowed("");
     loop {
         match next(pull)? {
