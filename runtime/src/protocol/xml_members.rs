@@ -43,6 +43,14 @@ pub(super) struct Members<'a> {
     prev: usize,
 }
 
+/// The indices of the structures one reading met last, by schema address; see
+/// [`Members::near`].
+#[derive(Default)]
+pub(super) struct Near(Vec<(usize, Rc<Index>)>);
+
+/// How many structures [`Near`] keeps; a document with more starts it afresh.
+const NEAR: usize = 16;
+
 /// How many members after the last one found a lookup tries before searching.
 const GUESSES: usize = 3;
 
@@ -50,6 +58,26 @@ impl<'a> Members<'a> {
     pub(super) fn of(schema: &'static Schema) -> Members<'a> {
         let key = std::ptr::from_ref(schema) as usize;
         let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
+        Members::with(schema, index)
+    }
+
+    /// [`Members::of`], asking `near` first: one document reads the same few structures over
+    /// and over (S3's `Object`, EC2's `Instance` and its parts), and a short scan of their
+    /// addresses costs less than the thread's table.
+    pub(super) fn near(schema: &'static Schema, near: &mut Near) -> Members<'a> {
+        let key = std::ptr::from_ref(schema) as usize;
+        if let Some((_, index)) = near.0.iter().find(|(k, _)| *k == key) {
+            return Members::with(schema, Rc::clone(index));
+        }
+        let members = Members::of(schema);
+        if near.0.len() >= NEAR {
+            near.0.clear();
+        }
+        near.0.push((key, Rc::clone(&members.index)));
+        members
+    }
+
+    fn with(schema: &'static Schema, index: Rc<Index>) -> Members<'a> {
         // Element names are never empty, so the empty name never answers from the cache.
         Members { schema, index, last: ("", None), next: 0, prev: schema.members.len() }
     }
@@ -118,20 +146,27 @@ impl<'a> Members<'a> {
         // The member found last only when it may repeat (a flattened list or map).
         let again = self.last.1.filter(|&j| guessable.get(j) == Some(&Guess::Repeats));
         let learned = self.index.follows.get(self.prev).map(|slot| slot.get() as usize).filter(|&j| j < members.len());
-        let window = self.next..members.len().min(self.next + GUESSES);
-        for j in learned.into_iter().chain(again).chain(window) {
-            if guessable.get(j).is_none_or(|g| *g == Guess::No) {
-                continue;
-            }
-            let Some(member) = members.get(j) else { continue };
-            if let Some(name) = pull.start_exact(member.wire_name()) {
-                self.next = j + 1;
-                self.last = (name, Some(j));
-                self.learn(j);
-                return Some((name, j));
-            }
+        // The learned member is nearly always right, so it is tried before the others are
+        // lined up; trying it again among them on a miss costs one comparison.
+        if let Some(found) = learned.and_then(|j| self.take(pull, j)) {
+            return Some(found);
         }
-        None
+        let window = self.next..members.len().min(self.next + GUESSES);
+        again.into_iter().chain(window).find_map(|j| self.take(pull, j))
+    }
+
+    /// Reads the start tag of member `j` when it comes next as written, moving the guess, cache
+    /// and learned order as [`Members::find`] would.
+    #[inline(always)]
+    fn take(&mut self, pull: &mut Pull<'a>, j: usize) -> Option<(&'a str, usize)> {
+        if self.index.guessable.get(j).is_none_or(|g| *g == Guess::No) {
+            return None;
+        }
+        let name = pull.start_exact(self.schema.members.get(j)?.wire_name())?;
+        self.next = j + 1;
+        self.last = (name, Some(j));
+        self.learn(j);
+        Some((name, j))
     }
 }
 

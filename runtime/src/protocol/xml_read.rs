@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
     /// document) and where its first byte that [`unescape`] must rewrite is, if any. One pass
     /// finds both: text is most of a response, and scanning it once for `<` and again for `&`
     /// and `\r` cost twice.
-    #[inline]
+    #[inline(always)]
     fn text_end(&self, from: usize) -> (usize, Option<usize>) {
         let bytes = self.text.as_bytes();
         let mut at = find_text_byte(bytes, from);
@@ -330,10 +330,42 @@ impl<'a> Reader<'a> {
     }
 
     /// True when an end tag comes next (a pending empty element's end included).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn at_end_tag(&self) -> bool {
         let bytes = self.text.as_bytes();
         self.pending_end.is_some() || (bytes.get(self.pos) == Some(&b'<') && bytes.get(self.pos + 1) == Some(&b'/'))
+    }
+
+    /// Reads the end of the innermost open element when it comes next as `</name>` exactly (or
+    /// is the pending end of an empty element) and returns true; otherwise reads nothing and
+    /// returns false, and the caller takes the next event. [`Reader::next_event`] would read
+    /// the same end tag with the same effect, reporting it as `Event::End`. A structure's walk
+    /// meets one end tag per structure, and this costs less than building that event.
+    #[inline(always)]
+    pub(crate) fn end_exact(&mut self) -> bool {
+        // Asked before every child of a structure, so the usual answer (a start tag comes
+        // next) is the inlined test of two bytes.
+        self.at_end_tag() && self.end_tag_exact()
+    }
+
+    /// [`Reader::end_exact`] once an end tag is known to come next.
+    fn end_tag_exact(&mut self) -> bool {
+        if self.pending_end.take().is_some() {
+            self.open.pop();
+            return true;
+        }
+        let Some(&open) = self.open.last() else { return false };
+        let bytes = self.text.as_bytes();
+        let (start, after) = (self.pos, self.pos + 2 + open.len());
+        let closes = bytes.get(start) == Some(&b'<')
+            && bytes.get(start + 1) == Some(&b'/')
+            && bytes.get(start + 2..after).is_some_and(|name| same(name, open.as_bytes()))
+            && bytes.get(after) == Some(&b'>');
+        if closes {
+            self.pos = after + 1;
+            self.open.pop();
+        }
+        closes
     }
 
     /// Reads the start tag `<name>` or `<name/>` when it comes next exactly so, and returns the
@@ -344,7 +376,7 @@ impl<'a> Reader<'a> {
     /// this name and no attributes (the bytes after `<` up to the first byte that ends a name
     /// are `name`), with the same effect on the reader.
     #[inline(always)]
-    pub(crate) fn start_exact(&mut self, name: &str) -> Option<&'a str> {
+    pub(crate) fn start_exact(&mut self, name: &'a str) -> Option<&'a str> {
         debug_assert!(is_plain_name(name));
         // An empty element's pending end comes first, outside the root the reader has errors to
         // report, and too deep it refuses the tag: all left to `next_event`.
@@ -361,7 +393,9 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let found = self.text.get(start..end)?;
+        // The tag's name is `name` byte for byte, so `name` stands for it (the model's names
+        // live as long as any document) without slicing the document again.
+        let found = name;
         if close == b'>' {
             self.pos = end + 1;
         } else if bytes.get(end + 1) == Some(&b'>') {
@@ -530,11 +564,15 @@ fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Res
     let mut i = first;
     while let Some(&b) = bytes.get(i) {
         if !special(b) {
-            // Text (not attribute values) skips to its next `&` or `\r` a word at a time.
-            i = if attribute { i + 1 } else { find_any_of(bytes, i, [b'&', b'\r', b'&']) };
+            // Text (not attribute values) skips to its next `&` or `\r` sixteen bytes at a time;
+            // the scan also stops at `<`, which text never holds, and which the next turn
+            // would step over like any other ordinary byte.
+            i = if attribute { i + 1 } else { find_text_byte(bytes, i + 1) };
             continue;
         }
-        out.push_str(raw.get(clean..i).unwrap_or(""));
+        if clean < i {
+            out.push_str(raw.get(clean..i).unwrap_or(""));
+        }
         match b {
             b'&' => {
                 // The predefined references are read by their bytes (every S3 ETag has two
@@ -571,7 +609,9 @@ fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Res
         }
         clean = i;
     }
-    out.push_str(raw.get(clean..).unwrap_or(""));
+    if clean < bytes.len() {
+        out.push_str(raw.get(clean..).unwrap_or(""));
+    }
     Ok(Cow::Owned(out))
 }
 

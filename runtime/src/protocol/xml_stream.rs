@@ -72,10 +72,16 @@ fn skip(pull: &mut Pull<'_>) -> Result<(), CodecError> {
 
 /// The element's own character data, concatenated as the tree keeps it (the text of children
 /// excluded), reading up to and including its end tag.
+#[inline(always)]
 fn own_text<'a>(pull: &mut Pull<'a>) -> Result<Cow<'a, str>, CodecError> {
-    if let Some(text) = pull.text_and_end()? {
-        return Ok(text);
+    match pull.text_and_end()? {
+        Some(text) => Ok(text),
+        None => own_text_pieces(pull),
     }
+}
+
+/// [`own_text`] for an element that holds more than plain text, read event by event.
+fn own_text_pieces<'a>(pull: &mut Pull<'a>) -> Result<Cow<'a, str>, CodecError> {
     let mut text = Cow::Borrowed("");
     loop {
         match next(pull)? {
@@ -132,7 +138,7 @@ impl<'a> Reader<'a> {
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), CodecError> {
-        let mut members = Members::of(schema);
+        let mut members = Members::near(schema, &mut self.near);
         // Most structures have no attribute members, and their index says so.
         let attribute_members = match members.has_attributes() {
             true => schema.members,
@@ -161,6 +167,9 @@ impl<'a> Reader<'a> {
             // Most children are the member the order guess expects, written plainly: their
             // start tag is compared with that name instead of read and looked up.
             pull.skip_blank();
+            if pull.end_exact() {
+                return Ok(());
+            }
             // A name read by `start_next` has no prefix: it is its own local name.
             let (child, local, found) = match members.start_next(pull) {
                 Some((name, i)) => (Open { name, attributes: Vec::new() }, name, Some(i)),
@@ -212,7 +221,22 @@ impl<'a> Reader<'a> {
                     let entry = child.into_tree(pull)?;
                     self.at(Step::Item(local, n), |r| r.entry(member.target, &entry, sparse, map))?;
                 }
-                _ => self.at(Step::Name(local), |r| r.stream_value(pull, child, member, field))?,
+                ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {
+                    self.at(Step::Name(local), |r| r.stream_value(pull, child, member, field))?;
+                }
+                // A scalar, most of a structure's children, read here as `stream_value` reads
+                // it, without its call and dispatch; only a value that can fail to parse needs
+                // its step on the path, and the text's own errors carry offsets, not paths.
+                kind => {
+                    let text = own_text(pull)?;
+                    if kind == ShapeKind::String && !member.has(flags::PERCENT_ENCODED) {
+                        if let ValueMut::Str(s) = field.get_mut() {
+                            *s = text.into_owned();
+                            continue;
+                        }
+                    }
+                    self.at(Step::Name(local), |r| r.scalar(member, &text, field))?;
+                }
             }
         }
     }
@@ -274,6 +298,9 @@ impl<'a> Reader<'a> {
                 loop {
                     // Items written plainly are compared with their name, not read and compared.
                     pull.skip_blank();
+                    if pull.end_exact() {
+                        return Ok(());
+                    }
                     if let Some(name) = plain.then(|| pull.start_exact(item_name)).flatten() {
                         let child = Open { name, attributes: Vec::new() };
                         self.at(Step::Item(item_name, n), |r| {
