@@ -100,6 +100,7 @@ pub fn lib_rs(svc: &Service, clients: bool, errors: bool, exceptions: bool, reso
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
             protocol: #main,
+            codec: rt::Codec::of(#main),
             protocols: &[#(#protocols),*],
             json_version: #json_version,
             target_prefix: #target_prefix,

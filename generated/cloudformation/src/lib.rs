@@ -29,6 +29,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "cloudformation",
     signing_name: "cloudformation",
     protocol: rt::Protocol::Query,
+    codec: rt::Codec::of(rt::Protocol::Query),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

@@ -55,6 +55,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "monitoring",
     signing_name: "monitoring",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::RpcV2Cbor, rt::Protocol::Json, rt::Protocol::Query],
     json_version: Some("1.0"),
     target_prefix: Some("GraniteServiceVersion20100801"),

@@ -27,6 +27,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "dynamodb",
     signing_name: "dynamodb",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.0"),
     target_prefix: Some("DynamoDB_20120810"),

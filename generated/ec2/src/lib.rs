@@ -37,6 +37,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "ec2",
     signing_name: "ec2",
     protocol: rt::Protocol::Ec2,
+    codec: rt::Codec::of(rt::Protocol::Ec2),
     protocols: &[rt::Protocol::Ec2],
     json_version: None,
     target_prefix: None,

@@ -34,6 +34,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "glacier",
     signing_name: "glacier",
     protocol: rt::Protocol::RestJson,
+    codec: rt::Codec::of(rt::Protocol::RestJson),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

@@ -41,6 +41,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "iam",
     signing_name: "iam",
     protocol: rt::Protocol::Query,
+    codec: rt::Codec::of(rt::Protocol::Query),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

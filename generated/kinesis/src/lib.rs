@@ -21,6 +21,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "kinesis",
     signing_name: "kinesis",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("Kinesis_20131202"),

@@ -50,6 +50,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "lambda",
     signing_name: "lambda",
     protocol: rt::Protocol::RestJson,
+    codec: rt::Codec::of(rt::Protocol::RestJson),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

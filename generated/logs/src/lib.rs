@@ -31,6 +31,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "logs",
     signing_name: "logs",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("Logs_20140328"),

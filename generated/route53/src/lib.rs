@@ -27,6 +27,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "route53",
     signing_name: "route53",
     protocol: rt::Protocol::RestXml,
+    codec: rt::Codec::of(rt::Protocol::RestXml),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

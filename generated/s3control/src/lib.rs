@@ -21,6 +21,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "s3-control",
     signing_name: "s3",
     protocol: rt::Protocol::RestXml,
+    codec: rt::Codec::of(rt::Protocol::RestXml),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

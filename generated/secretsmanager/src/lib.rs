@@ -37,6 +37,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "secretsmanager",
     signing_name: "secretsmanager",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("secretsmanager"),

@@ -44,6 +44,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "sqs",
     signing_name: "sqs",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.0"),
     target_prefix: Some("AmazonSQS"),

@@ -36,6 +36,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "oidc",
     signing_name: "sso-oauth",
     protocol: rt::Protocol::RestJson,
+    codec: rt::Codec::of(rt::Protocol::RestJson),
     protocols: &[rt::Protocol::RestJson],
     json_version: Some("1.1"),
     target_prefix: None,

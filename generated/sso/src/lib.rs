@@ -27,6 +27,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "portal.sso",
     signing_name: "awsssoportal",
     protocol: rt::Protocol::RestJson,
+    codec: rt::Codec::of(rt::Protocol::RestJson),
     protocols: &[rt::Protocol::RestJson],
     json_version: Some("1.1"),
     target_prefix: None,

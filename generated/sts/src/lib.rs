@@ -27,6 +27,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "sts",
     signing_name: "sts",
     protocol: rt::Protocol::Query,
+    codec: rt::Codec::of(rt::Protocol::Query),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

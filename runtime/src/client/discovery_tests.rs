@@ -97,6 +97,7 @@ static SERVICE: Service = Service {
     endpoint_prefix: "fooservice",
     signing_name: "fooservice",
     protocol: Protocol::Json,
+    codec: crate::protocol::Codec::of(Protocol::Json),
     protocols: &[Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("FooService"),

@@ -10,11 +10,12 @@ use bytes::Bytes;
 
 use super::frame::{HeaderValue, Message};
 use crate::protocol::{cbor, json, xml};
-use crate::schema::{flags, Protocol, Schema, ShapeKind};
+use crate::protocol::Codec;
+use crate::schema::{flags, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueRef};
 
 /// The messages of `events`, framed and concatenated, as a response body carries them.
-pub(crate) fn encode_events(protocol: Protocol, events: &[Box<dyn Shape>]) -> Result<Vec<u8>, String> {
+pub(crate) fn encode_events(codec: &'static Codec, events: &[Box<dyn Shape>]) -> Result<Vec<u8>, String> {
     let mut body = Vec::new();
     for event in events {
         let schema = event.schema();
@@ -24,7 +25,7 @@ pub(crate) fn encode_events(protocol: Protocol, events: &[Box<dyn Shape>]) -> Re
             let ValueRef::Shape(shape) = value else {
                 return Err(format!("the event member {} of {} is not a structure", member.name, schema.name));
             };
-            let message = event_message(protocol, member.name, shape, member.target)
+            let message = event_message(codec, member.name, shape, member.target)
                 .map_err(|e| format!("event {}: {e}", member.name))?;
             body.extend_from_slice(&message.encode());
             any = true;
@@ -47,7 +48,7 @@ pub(crate) fn initial_response(content_type: &'static str, payload: Bytes) -> Ve
 }
 
 fn event_message(
-    protocol: Protocol,
+    codec: &'static Codec,
     kind: &str,
     shape: &dyn Shape,
     schema: &'static Schema,
@@ -73,7 +74,7 @@ fn event_message(
                 ValueRef::Blob(bytes) => ("application/octet-stream", Bytes::copy_from_slice(bytes)),
                 ValueRef::Str(text) => ("text/plain", Bytes::copy_from_slice(text.as_bytes())),
                 ValueRef::Document(doc) => ("application/json", Bytes::from(doc.to_json_string())),
-                ValueRef::Shape(inner) => structure(protocol, inner, m.target)?,
+                ValueRef::Shape(inner) => (codec.write_structure)(inner, m.target)?,
                 _ => return Err(format!("{} cannot be an event payload", m.target.name)),
             });
         }
@@ -84,32 +85,32 @@ fn event_message(
         Some(found) => found,
         // The event structure itself is the payload when no member is; an event of headers
         // only has none.
-        None if !has_payload_member && body_members => structure(protocol, shape, schema)?,
+        None if !has_payload_member && body_members => (codec.write_structure)(shape, schema)?,
         None => ("application/octet-stream", Bytes::new()),
     };
     headers.push((":content-type".to_owned(), HeaderValue::String(content_type.to_owned())));
     Ok(Message { headers, payload })
 }
 
-/// A structure in the protocol's codec, with its content type.
-fn structure(protocol: Protocol, shape: &dyn Shape, schema: &'static Schema) -> Result<(&'static str, Bytes), String> {
-    match protocol {
-        Protocol::Json | Protocol::RestJson => {
-            let mut out = String::new();
-            json::to_json(shape, schema, &mut out).map_err(|e| e.to_string())?;
-            Ok(("application/json", Bytes::from(out)))
-        }
-        Protocol::RpcV2Cbor => {
-            let mut out = Vec::new();
-            cbor::to_cbor(shape, schema, &mut out).map_err(|e| e.to_string())?;
-            Ok(("application/cbor", Bytes::from(out)))
-        }
-        Protocol::RestXml | Protocol::Query | Protocol::Ec2 => {
-            let mut out = String::new();
-            xml::write_xml_root(shape, schema, schema.name, None, &mut out).map_err(|e| e.to_string())?;
-            Ok(("text/xml", Bytes::from(out)))
-        }
-    }
+/// A structure as JSON, with its content type: an event's payload in the JSON protocols.
+pub(crate) fn json_structure(shape: &dyn Shape, schema: &'static Schema) -> Result<(&'static str, Bytes), String> {
+    let mut out = String::new();
+    json::to_json(shape, schema, &mut out).map_err(|e| e.to_string())?;
+    Ok(("application/json", Bytes::from(out)))
+}
+
+/// A structure as CBOR, with its content type.
+pub(crate) fn cbor_structure(shape: &dyn Shape, schema: &'static Schema) -> Result<(&'static str, Bytes), String> {
+    let mut out = Vec::new();
+    cbor::to_cbor(shape, schema, &mut out).map_err(|e| e.to_string())?;
+    Ok(("application/cbor", Bytes::from(out)))
+}
+
+/// A structure as XML (its root element named after the shape), with its content type.
+pub(crate) fn xml_structure(shape: &dyn Shape, schema: &'static Schema) -> Result<(&'static str, Bytes), String> {
+    let mut out = String::new();
+    xml::write_xml_root(shape, schema, schema.name, None, &mut out).map_err(|e| e.to_string())?;
+    Ok(("text/xml", Bytes::from(out)))
 }
 
 /// A header member's value in the header type its shape kind has on the wire.

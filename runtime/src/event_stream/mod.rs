@@ -15,7 +15,7 @@
 //! Request-side event streams (bidirectional streaming over HTTP/2) are not supported: such
 //! operations fail before sending with an `InvalidInput` error.
 
-mod encode;
+pub(crate) mod encode;
 mod frame;
 #[cfg(test)]
 mod frame_tests;
@@ -31,7 +31,7 @@ pub(crate) use encode::{encode_events, initial_response};
 pub use frame::{FrameDecoder, FrameError, HeaderValue, Message, MAX_HEADERS_LEN, MAX_MESSAGE_LEN};
 
 use crate::error::{ServiceError, REQUEST_ID_HEADERS};
-use crate::protocol::{cbor, json, xml, ResponseError};
+use crate::protocol::{Codec, ResponseError};
 use crate::schema::{flags, Member, Operation, Protocol, Schema, Service};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
 use crate::stream::ByteStream;
@@ -64,7 +64,7 @@ impl<T: Shape + Default + 'static> EventStream<T> {
     /// them: for tests and mocks (build messages with [`Message::encode`]).
     pub fn from_body(protocol: Protocol, operation: &'static str, body: ByteStream) -> Self {
         let mut stream = Self::default();
-        let context = StreamContext::new(protocol, operation, 200, &HeaderMap::new());
+        let context = StreamContext::new(Codec::of(protocol), operation, 200, &HeaderMap::new());
         stream.receiver.attach(body, context);
         stream
     }
@@ -188,9 +188,13 @@ struct State {
     pending: Option<Message>,
 }
 
+/// The codec that carries a hand-made stream's events through framing and back: JSON, which
+/// every binary links anyway. A constant, so that no other codec is referenced from here.
+const QUEUED_CODEC: &Codec = Codec::of(Protocol::Json);
+
 /// What decoding and error reporting need to know about the call.
 pub(crate) struct StreamContext {
-    protocol: Protocol,
+    codec: &'static Codec,
     operation: &'static str,
     status: u16,
     request_id: Option<String>,
@@ -198,10 +202,10 @@ pub(crate) struct StreamContext {
 }
 
 impl StreamContext {
-    pub(crate) fn new(protocol: Protocol, operation: &'static str, status: u16, headers: &HeaderMap) -> Self {
+    pub(crate) fn new(codec: &'static Codec, operation: &'static str, status: u16, headers: &HeaderMap) -> Self {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         StreamContext {
-            protocol,
+            codec,
             operation,
             status,
             request_id: REQUEST_ID_HEADERS.iter().find_map(|h| header(h)),
@@ -273,8 +277,8 @@ impl EventReceiver {
         if self.state.is_none() && !self.queued.is_empty() {
             // Through the same framing and codec as a response, so a hand-made stream behaves
             // as a received one; JSON is as good a codec as any for a round trip.
-            let context = StreamContext::new(Protocol::RestJson, "EventStream", 200, &HeaderMap::new());
-            match encode_events(Protocol::RestJson, &self.take_events()) {
+            let context = StreamContext::new(QUEUED_CODEC, "EventStream", 200, &HeaderMap::new());
+            match encode_events(QUEUED_CODEC, &self.take_events()) {
                 Ok(body) => self.attach(ByteStream::from(body), context),
                 Err(reason) => return Next::Failed(context.bad(reason), false),
             }
@@ -354,13 +358,13 @@ fn decode_message(context: &StreamContext, message: &Message, event: &mut dyn Sh
             let schema = event.schema();
             if let Some((i, member)) = schema.member(code) {
                 if let Some(field) = event.field_mut(i) {
-                    if read_event(context.protocol, member, field, message).is_ok() {
+                    if read_event(context.codec, member, field, message).is_ok() {
                         modeled = true;
                         text = event.field(i).and_then(message_member);
                     }
                 }
             }
-            let text = text.or_else(|| payload_message(context.protocol, &message.payload));
+            let text = text.or_else(|| (context.codec.message)(&message.payload));
             Err(Next::Failed(context.service_error(code, text), modeled))
         }
         // botocore treats every other message (a missing type included) as an event.
@@ -369,7 +373,7 @@ fn decode_message(context: &StreamContext, message: &Message, event: &mut dyn Sh
             let schema = event.schema();
             let Some((i, member)) = schema.member(kind) else { return Ok(false) };
             let Some(field) = event.field_mut(i) else { return Ok(false) };
-            read_event(context.protocol, member, field, message).map_err(|e| bad(format!("event {kind}: {e}")))?;
+            read_event(context.codec, member, field, message).map_err(|e| bad(format!("event {kind}: {e}")))?;
             Ok(true)
         }
     }
@@ -378,7 +382,7 @@ fn decode_message(context: &StreamContext, message: &Message, event: &mut dyn Sh
 /// Fills the event member `member` of the event-stream value from `message`: header members
 /// from the headers, the `eventpayload` member from the payload, and when there is no such
 /// member the whole payload as the event structure.
-fn read_event(protocol: Protocol, member: &Member, field: &mut dyn Value, message: &Message) -> Result<(), String> {
+fn read_event(codec: &'static Codec, member: &Member, field: &mut dyn Value, message: &Message) -> Result<(), String> {
     let schema = member.target;
     let ValueMut::Shape(shape) = field.get_mut() else {
         return Err(format!("{} is not a structure", schema.name));
@@ -391,11 +395,11 @@ fn read_event(protocol: Protocol, member: &Member, field: &mut dyn Value, messag
         } else if m.has(flags::EVENT_PAYLOAD) {
             payload_member = true;
             let Some(field) = shape.field_mut(j) else { continue };
-            read_payload(protocol, m, field, &message.payload)?;
+            read_payload(codec, m, field, &message.payload)?;
         }
     }
     if !payload_member && !message.payload.is_empty() {
-        decode(protocol, &message.payload, shape, schema)?;
+        decode(codec, &message.payload, shape, schema)?;
     }
     Ok(())
 }
@@ -430,13 +434,13 @@ fn uuid_text(v: &[u8; 16]) -> String {
 }
 
 /// The `eventpayload` member: blobs and strings raw, structures by the protocol's codec.
-fn read_payload(protocol: Protocol, member: &Member, field: &mut dyn Value, payload: &[u8]) -> Result<(), String> {
+fn read_payload(codec: &'static Codec, member: &Member, field: &mut dyn Value, payload: &[u8]) -> Result<(), String> {
     let utf8 = || core::str::from_utf8(payload).map_err(|_| "the payload is not UTF-8".to_owned());
     match field.get_mut() {
         ValueMut::Blob(b) => *b = Blob::from(payload.to_vec()),
         ValueMut::Str(s) => utf8()?.clone_into(s),
         ValueMut::Enum(e) => e.set_str(utf8()?),
-        ValueMut::Shape(shape) if !payload.is_empty() => decode(protocol, payload, shape, member.target)?,
+        ValueMut::Shape(shape) if !payload.is_empty() => decode(codec, payload, shape, member.target)?,
         ValueMut::Shape(_) => {}
         ValueMut::Document(d) if !payload.is_empty() => {
             *d = Document::from_json_slice(payload).map_err(|e| e.to_string())?;
@@ -446,16 +450,10 @@ fn read_payload(protocol: Protocol, member: &Member, field: &mut dyn Value, payl
     Ok(())
 }
 
-/// A structure from a payload, by the protocol's codec.
-fn decode(protocol: Protocol, bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), String> {
-    match protocol {
-        Protocol::Json | Protocol::RestJson => json::from_json(bytes, shape, schema).map_err(|e| e.to_string()),
-        Protocol::RpcV2Cbor => cbor::from_cbor(bytes, shape, schema).map_err(|e| e.to_string()),
-        // The root element is the event's (or payload's) own; its name is not checked.
-        Protocol::RestXml | Protocol::Query | Protocol::Ec2 => {
-            xml::read_xml(bytes, shape, schema, &[]).map_err(|e| e.to_string())
-        }
-    }
+/// A structure from a payload, by the protocol's codec. (The root element of an XML payload
+/// is the event's own; its name is not checked.)
+fn decode(codec: &'static Codec, bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), String> {
+    (codec.read_structure)(bytes, shape, schema).map_err(|e| e.to_string())
 }
 
 /// The `message` / `Message` member of a decoded exception.
@@ -471,18 +469,6 @@ fn message_member(value: &dyn Value) -> Option<String> {
     })
 }
 
-/// The message of an exception the model does not describe, read from its payload.
-fn payload_message(protocol: Protocol, payload: &[u8]) -> Option<String> {
-    match protocol {
-        Protocol::Json | Protocol::RestJson => {
-            let doc = Document::from_json_slice(payload).ok()?;
-            ["message", "Message"].iter().find_map(|k| doc.get(k)?.as_str().map(str::to_owned))
-        }
-        Protocol::RpcV2Cbor => cbor::cbor_error_info(payload).and_then(|(_, message)| message),
-        Protocol::RestXml | Protocol::Query | Protocol::Ec2 => xml::xml_message(payload),
-    }
-}
-
 /// Makes the body of a response whose output has an event-stream member that member's source;
 /// hands the body back when the output has none.
 pub(crate) fn attach_body(
@@ -496,7 +482,7 @@ pub(crate) fn attach_body(
     let Some(i) = event_stream_member(op.output) else { return Err(body) };
     if let Some(field) = output.field_mut(i) {
         if let ValueMut::EventStream(receiver) = field.get_mut() {
-            receiver.attach(body, StreamContext::new(service.protocol, op.name, status, headers));
+            receiver.attach(body, StreamContext::new(service.codec, op.name, status, headers));
         }
     }
     Ok(())
@@ -536,7 +522,7 @@ pub async fn read_initial_response(
             if message.payload.is_empty() {
                 Ok(())
             } else {
-                decode(service.protocol, &message.payload, output, op.output)
+                decode(service.codec, &message.payload, output, op.output)
                     .map_err(|e| state.context.bad(format!("initial-response: {e}")))
             }
         }

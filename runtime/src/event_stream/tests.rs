@@ -373,7 +373,7 @@ fn encoded_events_read_back_in_every_protocol() {
     for protocol in [Protocol::RestXml, Protocol::RestJson, Protocol::Json, Protocol::RpcV2Cbor] {
         let boxed: Vec<Box<dyn crate::shape::Shape>> =
             events.iter().chain([&boom]).map(|e| Box::new(e.clone()) as Box<dyn crate::shape::Shape>).collect();
-        let body = super::encode_events(protocol, &boxed).unwrap();
+        let body = super::encode_events(crate::protocol::Codec::of(protocol), &boxed).unwrap();
         let mut read = stream(protocol, &[body]);
         for want in &events {
             assert!(now(read.recv()).unwrap().as_ref() == Some(want), "{protocol:?}");

@@ -62,19 +62,7 @@ pub(crate) struct ErrorFacts {
 
 /// Reads the code, message and request id of an error response the way the protocol carries them.
 pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
-    let mut facts = match service.protocol {
-        Protocol::Json | Protocol::RestJson => json_facts(headers, body),
-        Protocol::RpcV2Cbor => {
-            let (code, message) = cbor::cbor_error_info(body).unwrap_or((None, None));
-            ErrorFacts { code: code.map(|c| sanitize_code(&c).to_owned()), message, request_id: None, shape_name: None }
-        }
-        Protocol::Query | Protocol::Ec2 | Protocol::RestXml => match xml::xml_error_info(body) {
-            Some(info) => {
-                ErrorFacts { code: info.code, message: info.message, request_id: info.request_id, shape_name: None }
-            }
-            None => ErrorFacts::default(),
-        },
-    };
+    let mut facts = (service.codec.facts)(headers, body);
     // A front end (an authenticating proxy, moto's signature check) may answer a JSON or CBOR
     // service in XML; its `<Code>` names the error better than the status alone would. (The XML
     // protocols have read the body as XML already.)
@@ -110,7 +98,40 @@ pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, b
     facts
 }
 
-fn json_facts(headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
+/// The CBOR protocol's error code and message, from the body.
+pub(crate) fn cbor_facts(_: &HeaderMap, body: &[u8]) -> ErrorFacts {
+    let (code, message) = cbor::cbor_error_info(body).unwrap_or((None, None));
+    ErrorFacts { code: code.map(|c| sanitize_code(&c).to_owned()), message, request_id: None, shape_name: None }
+}
+
+/// The XML protocols' error code, message and request id, from the body.
+pub(crate) fn xml_facts(_: &HeaderMap, body: &[u8]) -> ErrorFacts {
+    match xml::xml_error_info(body) {
+        Some(info) => ErrorFacts { code: info.code, message: info.message, request_id: info.request_id, shape_name: None },
+        None => ErrorFacts::default(),
+    }
+}
+
+/// The members of a JSON error body (an empty body has none).
+pub(crate) fn read_json_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    if body.trim_ascii().is_empty() {
+        return Ok(());
+    }
+    super::json::from_json(body, shape, schema).map_err(super::response::json_error)
+}
+
+/// The members of a CBOR error body.
+pub(crate) fn read_cbor_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    cbor::from_cbor(body, shape, schema)
+}
+
+/// The members of an XML error body (`<Error>`, wherever the protocol puts it).
+pub(crate) fn read_xml_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    xml::read_xml_error(body, shape, schema)
+}
+
+/// The JSON protocols' error code (from `x-amzn-errortype` or the body) and message.
+pub(crate) fn json_facts(headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
     let document = Document::from_json_slice(body).ok();
     let field = |names: &[&str]| -> Option<String> {
         let object = document.as_ref()?.as_object()?;
@@ -148,6 +169,7 @@ mod tests {
         endpoint_prefix: "demo",
         signing_name: "demo",
         protocol: Protocol::Json,
+        codec: crate::protocol::Codec::of(Protocol::Json),
         protocols: &[Protocol::Json],
         json_version: Some("1.0"),
         target_prefix: Some("Demo"),

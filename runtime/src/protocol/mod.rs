@@ -4,12 +4,14 @@
 //! Each codec is written once and driven by the static [`Schema`](crate::schema::Schema) of the
 //! shape together with the reflection of [`crate::shape`], so no generated crate carries
 //! serialisation code of its own. This module is the one entry point: [`serialize_request`],
-//! [`deserialize_response`] and [`deserialize_error`] pick the codec from the service's protocol.
+//! [`deserialize_response`] and [`deserialize_error`] call the codec the service names
+//! ([`Codec`]).
 
 pub mod cbor;
 mod cbor_read;
 pub mod checksum;
 pub mod checksum_body;
+mod codec;
 mod codec_error;
 mod errors;
 pub mod gzip;
@@ -32,6 +34,7 @@ use core::fmt;
 
 use http::HeaderMap;
 
+pub use codec::Codec;
 pub use codec_error::CodecError;
 pub use errors::{decode_exception, error_code, NoErrors, OperationErrors};
 pub(crate) use request::refuse_input_event_stream;

@@ -70,12 +70,7 @@ fn serialize(
 ) -> Result<SerializedRequest, RequestError> {
     refuse_input_event_stream(op)?;
     fill_idempotency_tokens(op.input, input);
-    let mut request = match service.protocol {
-        Protocol::Json => json_rpc(service, op, input, precision)?,
-        Protocol::Query | Protocol::Ec2 => query_rpc(service, op, input)?,
-        Protocol::RestJson | Protocol::RestXml => rest(service, op, input, precision)?,
-        Protocol::RpcV2Cbor => cbor_rpc(service, op, input)?,
-    };
+    let mut request = (service.codec.write)(service, op, input, precision)?;
     request.host_prefix = host_prefix(op, input)?;
     compress(op, &mut request);
     Ok(request)
@@ -105,10 +100,10 @@ fn set(headers: &mut HeaderMap, name: HeaderName, value: &'static str) {
     headers.insert(name, HeaderValue::from_static(value));
 }
 
-fn json_rpc(
+pub(crate) fn json_rpc(
     service: &'static Service,
     op: &'static Operation,
-    input: &dyn Shape,
+    input: &mut dyn Shape,
     precision: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     let mut body = String::new();
@@ -130,10 +125,11 @@ fn json_rpc(
     Ok(new_request(op, "/".into(), headers, SdkBody::from(body)))
 }
 
-fn query_rpc(
+pub(crate) fn query_rpc(
     service: &'static Service,
     op: &'static Operation,
-    input: &dyn Shape,
+    input: &mut dyn Shape,
+    _: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     let mut body = String::new();
     query::write_query(service.protocol == Protocol::Ec2, op.name, service.api_version, input, op.input, &mut body)
@@ -143,10 +139,11 @@ fn query_rpc(
     Ok(new_request(op, "/".into(), headers, SdkBody::from(body)))
 }
 
-fn cbor_rpc(
+pub(crate) fn cbor_rpc(
     service: &'static Service,
     op: &'static Operation,
-    input: &dyn Shape,
+    input: &mut dyn Shape,
+    _: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     let name = service.target_prefix.unwrap_or(service.service_id);
     let uri = format!("/service/{name}/operation/{}", op.name);
@@ -166,7 +163,7 @@ fn cbor_rpc(
     Ok(new_request(op, uri, headers, SdkBody::from(body)))
 }
 
-fn rest(
+pub(crate) fn rest(
     service: &'static Service,
     op: &'static Operation,
     input: &mut dyn Shape,

@@ -5,7 +5,7 @@
 use http::HeaderMap;
 
 use super::errors::{decode_exception, error_facts, modeled_index, OperationErrors};
-use super::rest::{bind_response, payload_member};
+use super::rest::payload_member;
 use super::{cbor, header, json, snippet, xml, CodecError, ResponseError};
 use crate::error::ServiceError;
 use crate::schema::{flags, shape_flags, DecodeException, Location, Operation, Protocol, Schema, Service, ShapeKind};
@@ -31,9 +31,9 @@ pub fn deserialize_response(
         Error::new(ErrorKind::Response, ResponseError { status, reason, snippet }).with_operation(op.name)
     };
     let schema = op.output;
-    let rest = matches!(service.protocol, Protocol::RestJson | Protocol::RestXml);
-    if rest {
-        bind_response(schema, output, status, headers).map_err(|reason| fail(reason, b""))?;
+    let bind = service.codec.bind;
+    if let Some(bind) = bind {
+        bind(schema, output, status, headers).map_err(|reason| fail(reason, b""))?;
     }
     // An event stream is the whole body, read message by message as the caller asks; the RPC
     // protocols' `initial-response` is read by `event_stream::read_initial_response`.
@@ -41,7 +41,7 @@ pub fn deserialize_response(
         Ok(()) => return Ok(()),
         Err(body) => body,
     };
-    if rest {
+    if bind.is_some() {
         if let Some((i, member)) = payload_member(schema) {
             if member.target.kind == ShapeKind::StreamingBlob {
                 if let Some(field) = output.field_mut(i) {
@@ -61,54 +61,114 @@ pub fn deserialize_response(
         // 200 and an error document when they fail after the headers went out.
         return Err(deserialize_error::<super::NoErrors>(service, op, status, headers, bytes));
     }
-    read_body(service, op, schema, bytes, output).map_err(|e| fail(e.to_string(), bytes))
+    (service.codec.read)(service, op, schema, bytes, output).map_err(|e| fail(e.to_string(), bytes))
 }
 
-fn read_body(
-    service: &'static Service,
+/// The JSON protocol's successful response body.
+pub(crate) fn read_json(
+    _: &'static Service,
+    _: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    json::from_json(bytes, output, schema).map_err(json_error)
+}
+
+/// The CBOR protocol's successful response body.
+pub(crate) fn read_cbor(
+    _: &'static Service,
+    _: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    cbor::from_cbor(bytes, output, schema)
+}
+
+/// The query protocol's successful response body: the output inside `<OpResponse><OpResult>`.
+pub(crate) fn read_query(
+    _: &'static Service,
     op: &'static Operation,
     schema: &'static Schema,
     bytes: &[u8],
     output: &mut dyn Shape,
 ) -> Result<(), CodecError> {
-    match service.protocol {
-        Protocol::Json => json::from_json(bytes, output, schema).map_err(json_error),
-        Protocol::RpcV2Cbor => cbor::from_cbor(bytes, output, schema),
-        Protocol::Query => {
-            let response = format!("{}Response", op.name);
-            let result = op.result_wrapper.map_or_else(|| format!("{}Result", op.name), str::to_owned);
-            xml::read_xml(bytes, output, schema, &[&response, &result])
-        }
-        Protocol::Ec2 => xml::read_xml(bytes, output, schema, &[&format!("{}Response", op.name)]),
-        Protocol::RestJson | Protocol::RestXml => {
-            let xml = service.protocol == Protocol::RestXml;
-            if let Some((i, member)) = payload_member(schema) {
-                let Some(field) = output.field_mut(i) else { return Ok(()) };
-                return read_payload(xml, member, field, bytes);
-            }
-            // A response has no URI or query string: members the model places there come in
-            // the body, if anywhere.
-            let in_body =
-                schema.members.iter().any(|m| matches!(m.location, Location::Body | Location::Uri | Location::Query));
-            if !in_body || bytes.is_empty() {
-                return Ok(());
-            }
-            if xml {
-                xml::read_xml(bytes, output, schema, &[])
-            } else {
-                json::from_json(bytes, output, schema).map_err(json_error)
-            }
-        }
-    }
+    let response = format!("{}Response", op.name);
+    let result = op.result_wrapper.map_or_else(|| format!("{}Result", op.name), str::to_owned);
+    xml::read_xml(bytes, output, schema, &[&response, &result])
 }
 
-fn json_error(e: json::DeserializeError) -> CodecError {
+/// The EC2 protocol's successful response body: the output is `<OpResponse>` itself.
+pub(crate) fn read_ec2(
+    _: &'static Service,
+    op: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    xml::read_xml(bytes, output, schema, &[&format!("{}Response", op.name)])
+}
+
+/// The rest-json protocol's successful response body.
+pub(crate) fn read_rest_json(
+    _: &'static Service,
+    _: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    read_rest(schema, bytes, output, read_json_payload)
+}
+
+/// The rest-xml protocol's successful response body.
+pub(crate) fn read_rest_xml(
+    _: &'static Service,
+    _: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    read_rest(schema, bytes, output, read_xml_payload)
+}
+
+/// Reads a structure from a whole body: the one place the two REST protocols differ in reading.
+type ReadStructure = fn(&[u8], &mut dyn Shape, &'static Schema) -> Result<(), CodecError>;
+
+pub(crate) fn read_json_payload(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    json::from_json(bytes, shape, schema).map_err(json_error)
+}
+
+pub(crate) fn read_xml_payload(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    xml::read_xml(bytes, shape, schema, &[])
+}
+
+fn read_rest(
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+    read: ReadStructure,
+) -> Result<(), CodecError> {
+    if let Some((i, member)) = payload_member(schema) {
+        let Some(field) = output.field_mut(i) else { return Ok(()) };
+        return read_payload(read, member, field, bytes);
+    }
+    // A response has no URI or query string: members the model places there come in the body,
+    // if anywhere.
+    let in_body = schema.members.iter().any(|m| matches!(m.location, Location::Body | Location::Uri | Location::Query));
+    if !in_body || bytes.is_empty() {
+        return Ok(());
+    }
+    read(bytes, output, schema)
+}
+
+pub(crate) fn json_error(e: json::DeserializeError) -> CodecError {
     CodecError { path: e.path().to_owned(), reason: e.reason().to_owned(), offset: e.offset() }
 }
 
 /// Reads the payload member of a REST output from the whole body.
 fn read_payload(
-    xml: bool,
+    read: ReadStructure,
     member: &'static crate::schema::Member,
     field: &mut dyn crate::shape::Value,
     bytes: &[u8],
@@ -130,11 +190,7 @@ fn read_payload(
             *doc = Document::from_json_slice(bytes).map_err(|e| CodecError::syntax(e.offset(), e.to_string()))?;
         }
         ValueMut::Shape(shape) if !bytes.is_empty() => {
-            if xml {
-                xml::read_xml(bytes, shape, member.target, &[])?;
-            } else {
-                json::from_json(bytes, shape, member.target).map_err(json_error)?;
-            }
+            read(bytes, shape, member.target)?;
         }
         _ => {}
     }
@@ -219,17 +275,9 @@ fn read_error_members(
     body: &[u8],
     shape: &mut dyn Shape,
 ) -> Result<(), CodecError> {
-    match service.protocol {
-        Protocol::Json | Protocol::RestJson => {
-            if !body.trim_ascii().is_empty() {
-                json::from_json(body, shape, schema).map_err(json_error)?;
-            }
-        }
-        Protocol::RpcV2Cbor => cbor::from_cbor(body, shape, schema)?,
-        Protocol::Query | Protocol::Ec2 | Protocol::RestXml => xml::read_xml_error(body, shape, schema)?,
-    }
-    if matches!(service.protocol, Protocol::RestJson | Protocol::RestXml) {
-        bind_response(schema, shape, status, headers).map_err(|reason| CodecError::at("headers", reason))?;
+    (service.codec.read_error)(body, shape, schema)?;
+    if let Some(bind) = service.codec.bind {
+        bind(schema, shape, status, headers).map_err(|reason| CodecError::at("headers", reason))?;
     }
     Ok(())
 }

@@ -41,6 +41,9 @@ pub struct Service {
     pub signing_name: &'static str,
     /// The protocol of `metadata.protocol`.
     pub protocol: Protocol,
+    /// The codec of `protocol`: always `Codec::of(protocol)`, named here so that a binary links
+    /// only the codecs of the services it uses.
+    pub codec: &'static crate::protocol::Codec,
     /// `metadata.protocols`: every protocol the service speaks, in the model's order.
     pub protocols: &'static [Protocol],
     /// `jsonVersion` (`1.0`, `1.1`) of `json` services.

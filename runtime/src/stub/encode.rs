@@ -105,7 +105,7 @@ fn event_stream_output(
     if let Some(field) = output.field_mut(i) {
         field.set_absent();
     }
-    let frames = crate::event_stream::encode_events(service.protocol, &events)?;
+    let frames = crate::event_stream::encode_events(service.codec, &events)?;
     let mut response = match service.protocol {
         Protocol::RestJson | Protocol::RestXml => {
             let (status, headers) = bound_members(op.output, output, 200)?;

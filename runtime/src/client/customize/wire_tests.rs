@@ -74,6 +74,7 @@ const fn rest_json(
         endpoint_prefix: prefix,
         signing_name: signing,
         protocol: Protocol::RestJson,
+        codec: crate::protocol::Codec::of(Protocol::RestJson),
         protocols: &[Protocol::RestJson],
         json_version: None,
         target_prefix: None,

@@ -424,6 +424,7 @@ fn service_rules_come_from_the_schema() {
         endpoint_prefix: "sts",
         signing_name: "sts",
         protocol: crate::schema::Protocol::Query,
+        codec: crate::protocol::Codec::of(crate::schema::Protocol::Query),
         protocols: &[],
         json_version: None,
         target_prefix: None,

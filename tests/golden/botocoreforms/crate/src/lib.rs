@@ -20,6 +20,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "forms",
     signing_name: "forms",
     protocol: rt::Protocol::RestXml,
+    codec: rt::Codec::of(rt::Protocol::RestXml),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

@@ -21,6 +21,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "kitchen",
     signing_name: "kitchen",
     protocol: rt::Protocol::RestJson,
+    codec: rt::Codec::of(rt::Protocol::RestJson),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

@@ -18,6 +18,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "queue",
     signing_name: "queue",
     protocol: rt::Protocol::Query,
+    codec: rt::Codec::of(rt::Protocol::Query),
     protocols: &[],
     json_version: None,
     target_prefix: None,

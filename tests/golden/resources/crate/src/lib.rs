@@ -21,6 +21,7 @@ pub static SERVICE: rt::Service = rt::Service {
     endpoint_prefix: "shelf",
     signing_name: "shelf",
     protocol: rt::Protocol::Json,
+    codec: rt::Codec::of(rt::Protocol::Json),
     protocols: &[],
     json_version: Some("1.0"),
     target_prefix: Some("Shelf"),
