@@ -28,6 +28,7 @@ pub use crate::schema::{
     EndpointDiscovery, ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol,
     Schema, Service, XmlNamespace,
 };
+pub use crate::client::Handlers;
 pub use crate::protocol::Codec;
 pub use crate::session::Session;
 pub use crate::shape::Unit;

@@ -101,6 +101,7 @@ pub fn lib_rs(svc: &Service, clients: bool, errors: bool, exceptions: bool, reso
             signing_name: #signing_name,
             protocol: #main,
             codec: rt::Codec::of(#main),
+            handlers: rt::Handlers::of(#name),
             protocols: &[#(#protocols),*],
             json_version: #json_version,
             target_prefix: #target_prefix,

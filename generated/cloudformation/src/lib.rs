@@ -30,6 +30,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "cloudformation",
     protocol: rt::Protocol::Query,
     codec: rt::Codec::of(rt::Protocol::Query),
+    handlers: rt::Handlers::of("cloudformation"),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

@@ -56,6 +56,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "monitoring",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("cloudwatch"),
     protocols: &[rt::Protocol::RpcV2Cbor, rt::Protocol::Json, rt::Protocol::Query],
     json_version: Some("1.0"),
     target_prefix: Some("GraniteServiceVersion20100801"),

@@ -28,6 +28,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "dynamodb",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("dynamodb"),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.0"),
     target_prefix: Some("DynamoDB_20120810"),

@@ -38,6 +38,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "ec2",
     protocol: rt::Protocol::Ec2,
     codec: rt::Codec::of(rt::Protocol::Ec2),
+    handlers: rt::Handlers::of("ec2"),
     protocols: &[rt::Protocol::Ec2],
     json_version: None,
     target_prefix: None,

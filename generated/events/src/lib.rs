@@ -28,6 +28,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "events",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("events"),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("AWSEvents"),

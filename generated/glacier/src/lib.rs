@@ -35,6 +35,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "glacier",
     protocol: rt::Protocol::RestJson,
     codec: rt::Codec::of(rt::Protocol::RestJson),
+    handlers: rt::Handlers::of("glacier"),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

@@ -42,6 +42,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "iam",
     protocol: rt::Protocol::Query,
     codec: rt::Codec::of(rt::Protocol::Query),
+    handlers: rt::Handlers::of("iam"),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

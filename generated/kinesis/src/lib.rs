@@ -22,6 +22,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "kinesis",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("kinesis"),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("Kinesis_20131202"),

@@ -51,6 +51,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "lambda",
     protocol: rt::Protocol::RestJson,
     codec: rt::Codec::of(rt::Protocol::RestJson),
+    handlers: rt::Handlers::of("lambda"),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

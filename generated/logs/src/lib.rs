@@ -32,6 +32,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "logs",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("logs"),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("Logs_20140328"),

@@ -28,6 +28,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "route53",
     protocol: rt::Protocol::RestXml,
     codec: rt::Codec::of(rt::Protocol::RestXml),
+    handlers: rt::Handlers::of("route53"),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

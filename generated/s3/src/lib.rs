@@ -38,6 +38,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "s3",
     protocol: rt::Protocol::RestXml,
     codec: rt::Codec::of(rt::Protocol::RestXml),
+    handlers: rt::Handlers::of("s3"),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

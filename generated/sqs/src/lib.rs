@@ -45,6 +45,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "sqs",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("sqs"),
     protocols: &[rt::Protocol::Json],
     json_version: Some("1.0"),
     target_prefix: Some("AmazonSQS"),

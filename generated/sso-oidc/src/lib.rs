@@ -37,6 +37,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "sso-oauth",
     protocol: rt::Protocol::RestJson,
     codec: rt::Codec::of(rt::Protocol::RestJson),
+    handlers: rt::Handlers::of("sso-oidc"),
     protocols: &[rt::Protocol::RestJson],
     json_version: Some("1.1"),
     target_prefix: None,

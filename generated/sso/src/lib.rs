@@ -28,6 +28,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "awsssoportal",
     protocol: rt::Protocol::RestJson,
     codec: rt::Codec::of(rt::Protocol::RestJson),
+    handlers: rt::Handlers::of("sso"),
     protocols: &[rt::Protocol::RestJson],
     json_version: Some("1.1"),
     target_prefix: None,

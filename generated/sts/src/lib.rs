@@ -28,6 +28,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "sts",
     protocol: rt::Protocol::Query,
     codec: rt::Codec::of(rt::Protocol::Query),
+    handlers: rt::Handlers::of("sts"),
     protocols: &[rt::Protocol::Query],
     json_version: None,
     target_prefix: None,

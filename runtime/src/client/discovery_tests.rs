@@ -98,6 +98,7 @@ static SERVICE: Service = Service {
     signing_name: "fooservice",
     protocol: Protocol::Json,
     codec: crate::protocol::Codec::of(Protocol::Json),
+    handlers: crate::client::Handlers::of("fooservice"),
     protocols: &[Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("FooService"),

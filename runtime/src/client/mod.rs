@@ -38,7 +38,7 @@ use crate::Error;
 pub use call_error::{CallError, CallResult, ModeledAs};
 pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
-pub use customize::sha256_tree_hash;
+pub use customize::{sha256_tree_hash, Handlers};
 pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered, Key as DiscoveryKey};
 pub use endpoint::ClientConfig;
 pub use items::{insert, push, Entries, Items, Slot};

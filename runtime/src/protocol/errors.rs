@@ -170,6 +170,7 @@ mod tests {
         signing_name: "demo",
         protocol: Protocol::Json,
         codec: crate::protocol::Codec::of(Protocol::Json),
+        handlers: crate::client::Handlers::of("demo"),
         protocols: &[Protocol::Json],
         json_version: Some("1.0"),
         target_prefix: Some("Demo"),

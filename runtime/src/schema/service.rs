@@ -44,6 +44,8 @@ pub struct Service {
     /// The codec of `protocol`: always `Codec::of(protocol)`, named here so that a binary links
     /// only the codecs of the services it uses.
     pub codec: &'static crate::protocol::Codec,
+    /// botocore's handlers this service needs: always `Handlers::of(name)`.
+    pub handlers: &'static crate::client::Handlers,
     /// `metadata.protocols`: every protocol the service speaks, in the model's order.
     pub protocols: &'static [Protocol],
     /// `jsonVersion` (`1.0`, `1.1`) of `json` services.

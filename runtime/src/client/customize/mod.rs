@@ -3,7 +3,8 @@
 //!
 //! Rules over the model are member flags the generator sets (`COPY_SOURCE`, `STRIP_ID_PREFIX`,
 //! `PERCENT_ENCODED`), read where the value is laid out or here; what is left is one file per
-//! service, called at these points of a call:
+//! service, called at these points of a call through the table the service's static names
+//! ([`Handlers`]):
 //!
 //! - [`timestamp_precision`]: how the serialiser writes timestamps (`creating-serializer`);
 //! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
@@ -20,6 +21,7 @@ mod bedrock_agentcore;
 mod cloudsearchdomain;
 mod ec2;
 mod glacier;
+mod handlers;
 mod machinelearning;
 mod polly;
 mod presigned_url;
@@ -34,16 +36,19 @@ use crate::schema::{flags, Operation, ParamValue, Service};
 use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::Error;
 
-pub(crate) use bedrock_agentcore::timestamp_precision;
 pub use glacier::sha256_tree_hash;
+pub use handlers::Handlers;
+
+/// How the serialiser writes `service`'s timestamps (`creating-serializer`).
+pub(crate) fn timestamp_precision(service: &'static Service) -> crate::protocol::TimestampPrecision {
+    (service.handlers.precision)(service)
+}
 
 /// Changes to the input before it is laid out.
 pub(crate) fn before_serialize(service: &'static Service, op: &'static Operation, input: &mut dyn Shape) {
     strip_id_prefixes(op, input);
-    glacier::before_serialize(service, op, input);
-    ec2::before_serialize(service, op, input);
-    if s3::is_s3(service) {
-        s3::before_serialize(op, input);
+    if let Some(handler) = service.handlers.before_serialize {
+        handler(service, op, input);
     }
 }
 
@@ -54,9 +59,8 @@ pub(crate) fn after_serialize(
     input: &dyn Shape,
     request: &mut SerializedRequest,
 ) {
-    glacier::after_serialize(service, op, request);
-    if s3::is_s3(service) {
-        s3::after_serialize(op, input, request);
+    if let Some(handler) = service.handlers.after_serialize {
+        handler(service, op, input, request);
     }
     if rules_add_account_id(op) {
         request.host_prefix = None;
@@ -81,8 +85,8 @@ pub(crate) fn before_call(service: &'static Service, op: &'static Operation, req
     if service.endpoint_prefix == "apigateway" && !request.headers.contains_key(http::header::ACCEPT) {
         request.headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
     }
-    if s3::is_s3(service) {
-        s3::before_call(op, request);
+    if let Some(handler) = service.handlers.before_call {
+        handler(op, request);
     }
 }
 
@@ -97,9 +101,10 @@ pub(crate) fn before_send(
     prepared: &mut Prepared,
     credentials: Option<&Credentials>,
 ) -> Result<(), Error> {
-    cloudsearchdomain::get_to_post(client.inner.service, op, prepared);
-    machinelearning::switch_host(client.inner.service, op, &*input, prepared)?;
-    presigned_url::inject(client, op, input, prepared, credentials)
+    match client.inner.service.handlers.before_send {
+        Some(handler) => handler(client, op, input, prepared, credentials),
+        None => Ok(()),
+    }
 }
 
 /// Changes to a request that is presigned, not sent: Polly's `SynthesizeSpeech` carries its
@@ -109,13 +114,16 @@ pub(crate) fn before_presign(
     op: &'static Operation,
     request: &mut SerializedRequest,
 ) -> Result<(), Error> {
-    polly::body_to_form(service, op, request)
+    match service.handlers.before_presign {
+        Some(handler) => handler(service, op, request),
+        None => Ok(()),
+    }
 }
 
 /// Changes to a successful response's headers before they are read (`before-parse`).
 pub(crate) fn before_parse(service: &'static Service, op: &'static Operation, headers: &mut http::HeaderMap) {
-    if s3::is_s3(service) {
-        s3::before_parse(op, headers);
+    if let Some(handler) = service.handlers.before_parse {
+        handler(op, headers);
     }
 }
 
@@ -129,13 +137,10 @@ pub(crate) fn after_parse(
     status: u16,
     body: Option<&[u8]>,
 ) -> Result<(), Error> {
-    ec2::after_parse(service, op, output);
-    if s3::is_s3(service) {
-        s3::after_parse(op, input, output, status, body)?;
-    } else if sqs::is_sqs(service) {
-        sqs::verify(op, input, output, status)?;
+    match service.handlers.after_parse {
+        Some(handler) => handler(service, op, input, output, status, body),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// botocore's `fix_route53_ids`: every top-level input member the generator flagged keeps only

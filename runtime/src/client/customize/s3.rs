@@ -19,14 +19,10 @@ use super::str_member;
 use crate::protocol::checksum::md5;
 use crate::protocol::xml::read_xml_member;
 use crate::protocol::{CodecError, ResponseError, SerializedRequest};
-use crate::schema::{Location, Operation, Service, ShapeKind};
+use crate::schema::{Location, Operation, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
 use crate::types::{base64_encode, DateTime, TimestampFormat};
 use crate::{Error, ErrorKind};
-
-pub(crate) fn is_s3(service: &Service) -> bool {
-    service.endpoint_prefix == "s3"
-}
 
 /// The operations botocore runs `sse_md5` before, and those it also runs `copy_source_sse_md5`
 /// before. Other operations with an SSE-C key (`GetObjectAttributes`, say) take it as sent.

@@ -12,13 +12,9 @@
 use super::str_member;
 use crate::protocol::checksum::{md5, Md5};
 use crate::protocol::ResponseError;
-use crate::schema::{Operation, Service};
+use crate::schema::Operation;
 use crate::shape::{MapValue, Shape, Value, ValueRef};
 use crate::{Error, ErrorKind};
-
-pub(crate) fn is_sqs(service: &Service) -> bool {
-    service.endpoint_prefix == "sqs"
-}
 
 pub(crate) fn verify(op: &'static Operation, input: &dyn Shape, output: &dyn Shape, status: u16) -> Result<(), Error> {
     let fail =

@@ -75,6 +75,7 @@ const fn rest_json(
         signing_name: signing,
         protocol: Protocol::RestJson,
         codec: crate::protocol::Codec::of(Protocol::RestJson),
+        handlers: crate::client::Handlers::of(name),
         protocols: &[Protocol::RestJson],
         json_version: None,
         target_prefix: None,

@@ -425,6 +425,7 @@ fn service_rules_come_from_the_schema() {
         signing_name: "sts",
         protocol: crate::schema::Protocol::Query,
         codec: crate::protocol::Codec::of(crate::schema::Protocol::Query),
+        handlers: crate::client::Handlers::of("sts"),
         protocols: &[],
         json_version: None,
         target_prefix: None,

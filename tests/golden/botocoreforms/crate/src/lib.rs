@@ -21,6 +21,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "forms",
     protocol: rt::Protocol::RestXml,
     codec: rt::Codec::of(rt::Protocol::RestXml),
+    handlers: rt::Handlers::of("botocoreforms"),
     protocols: &[rt::Protocol::RestXml],
     json_version: None,
     target_prefix: None,

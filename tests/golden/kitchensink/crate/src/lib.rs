@@ -22,6 +22,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "kitchen",
     protocol: rt::Protocol::RestJson,
     codec: rt::Codec::of(rt::Protocol::RestJson),
+    handlers: rt::Handlers::of("kitchensink"),
     protocols: &[rt::Protocol::RestJson],
     json_version: None,
     target_prefix: None,

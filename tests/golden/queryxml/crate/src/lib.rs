@@ -19,6 +19,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "queue",
     protocol: rt::Protocol::Query,
     codec: rt::Codec::of(rt::Protocol::Query),
+    handlers: rt::Handlers::of("queryxml"),
     protocols: &[],
     json_version: None,
     target_prefix: None,

@@ -22,6 +22,7 @@ pub static SERVICE: rt::Service = rt::Service {
     signing_name: "shelf",
     protocol: rt::Protocol::Json,
     codec: rt::Codec::of(rt::Protocol::Json),
+    handlers: rt::Handlers::of("resources"),
     protocols: &[],
     json_version: Some("1.0"),
     target_prefix: Some("Shelf"),
