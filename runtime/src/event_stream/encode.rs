@@ -9,8 +9,8 @@
 use bytes::Bytes;
 
 use super::frame::{HeaderValue, Message};
-use crate::protocol::{cbor, json, xml};
 use crate::protocol::Codec;
+use crate::protocol::{cbor, json, xml};
 use crate::schema::{flags, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueRef};
 

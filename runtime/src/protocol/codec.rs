@@ -15,9 +15,9 @@ use super::response;
 use super::rest::bind_response;
 use super::{cbor, xml, CodecError, RequestError};
 use crate::event_stream::encode;
-use crate::types::Document;
 use crate::schema::{Operation, Protocol, Schema, Service};
 use crate::shape::Shape;
+use crate::types::Document;
 
 /// Lays out the input of a call as method, URI, headers and body.
 pub(crate) type WriteFn = fn(
@@ -27,8 +27,7 @@ pub(crate) type WriteFn = fn(
     TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError>;
 /// Reads the buffered body of a successful response into the output.
-pub(crate) type ReadFn =
-    fn(&'static Service, &'static Operation, &'static Schema, &[u8], &mut dyn Shape) -> Result<(), CodecError>;
+pub(crate) type ReadFn = fn(&'static Operation, &[u8], &mut dyn Shape) -> Result<(), CodecError>;
 /// Reads the members of an error response's body into the exception's shape.
 pub(crate) type ReadErrorFn = fn(&[u8], &mut dyn Shape, &'static Schema) -> Result<(), CodecError>;
 /// Reads the code, message and request id of an error response as the protocol carries them.

@@ -107,7 +107,9 @@ pub(crate) fn cbor_facts(_: &HeaderMap, body: &[u8]) -> ErrorFacts {
 /// The XML protocols' error code, message and request id, from the body.
 pub(crate) fn xml_facts(_: &HeaderMap, body: &[u8]) -> ErrorFacts {
     match xml::xml_error_info(body) {
-        Some(info) => ErrorFacts { code: info.code, message: info.message, request_id: info.request_id, shape_name: None },
+        Some(info) => {
+            ErrorFacts { code: info.code, message: info.message, request_id: info.request_id, shape_name: None }
+        }
         None => ErrorFacts::default(),
     }
 }

@@ -61,81 +61,55 @@ pub fn deserialize_response(
         // 200 and an error document when they fail after the headers went out.
         return Err(deserialize_error::<super::NoErrors>(service, op, status, headers, bytes));
     }
-    (service.codec.read)(service, op, schema, bytes, output).map_err(|e| fail(e.to_string(), bytes))
+    (service.codec.read)(op, bytes, output).map_err(|e| fail(e.to_string(), bytes))
 }
 
 /// The JSON protocol's successful response body.
-pub(crate) fn read_json(
-    _: &'static Service,
-    _: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_json(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     json::from_json(bytes, output, schema).map_err(json_error)
 }
 
 /// The CBOR protocol's successful response body.
-pub(crate) fn read_cbor(
-    _: &'static Service,
-    _: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_cbor(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     cbor::from_cbor(bytes, output, schema)
 }
 
 /// The query protocol's successful response body: the output inside `<OpResponse><OpResult>`.
-pub(crate) fn read_query(
-    _: &'static Service,
-    op: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_query(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     let response = format!("{}Response", op.name);
     let result = op.result_wrapper.map_or_else(|| format!("{}Result", op.name), str::to_owned);
     xml::read_xml(bytes, output, schema, &[&response, &result])
 }
 
 /// The EC2 protocol's successful response body: the output is `<OpResponse>` itself.
-pub(crate) fn read_ec2(
-    _: &'static Service,
-    op: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_ec2(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     xml::read_xml(bytes, output, schema, &[&format!("{}Response", op.name)])
 }
 
 /// The rest-json protocol's successful response body.
-pub(crate) fn read_rest_json(
-    _: &'static Service,
-    _: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_rest_json(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     read_rest(schema, bytes, output, read_json_payload)
 }
 
 /// The rest-xml protocol's successful response body.
-pub(crate) fn read_rest_xml(
-    _: &'static Service,
-    _: &'static Operation,
-    schema: &'static Schema,
-    bytes: &[u8],
-    output: &mut dyn Shape,
-) -> Result<(), CodecError> {
+pub(crate) fn read_rest_xml(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
+    let schema = op.output;
     read_rest(schema, bytes, output, read_xml_payload)
 }
 
 /// Reads a structure from a whole body: the one place the two REST protocols differ in reading.
 type ReadStructure = fn(&[u8], &mut dyn Shape, &'static Schema) -> Result<(), CodecError>;
 
-pub(crate) fn read_json_payload(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+pub(crate) fn read_json_payload(
+    bytes: &[u8],
+    shape: &mut dyn Shape,
+    schema: &'static Schema,
+) -> Result<(), CodecError> {
     json::from_json(bytes, shape, schema).map_err(json_error)
 }
 

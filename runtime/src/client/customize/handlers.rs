@@ -82,10 +82,8 @@ const EC2: Handlers = Handlers {
     ..NONE
 };
 
-const SQS: Handlers = Handlers {
-    after_parse: Some(|_, op, input, output, status, _| sqs::verify(op, input, output, status)),
-    ..NONE
-};
+const SQS: Handlers =
+    Handlers { after_parse: Some(|_, op, input, output, status, _| sqs::verify(op, input, output, status)), ..NONE };
 
 const GLACIER: Handlers = Handlers {
     before_serialize: Some(glacier::before_serialize),
