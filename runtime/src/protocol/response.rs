@@ -4,6 +4,7 @@
 
 use http::HeaderMap;
 
+use super::codec::ReadStructureFn;
 use super::errors::{decode_exception, error_facts, modeled_index, OperationErrors};
 use super::rest::payload_member;
 use super::{cbor, header, json, snippet, xml, CodecError, ResponseError};
@@ -66,45 +67,37 @@ pub fn deserialize_response(
 
 /// The JSON protocol's successful response body.
 pub(crate) fn read_json(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
-    json::from_json(bytes, output, schema).map_err(json_error)
+    json::from_json(bytes, output, op.output).map_err(json_error)
 }
 
 /// The CBOR protocol's successful response body.
 pub(crate) fn read_cbor(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
-    cbor::from_cbor(bytes, output, schema)
+    cbor::from_cbor(bytes, output, op.output)
 }
 
 /// The query protocol's successful response body: the output inside `<OpResponse><OpResult>`.
 pub(crate) fn read_query(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
     let response = format!("{}Response", op.name);
     let result = op.result_wrapper.map_or_else(|| format!("{}Result", op.name), str::to_owned);
-    xml::read_xml(bytes, output, schema, &[&response, &result])
+    xml::read_xml(bytes, output, op.output, &[&response, &result])
 }
 
 /// The EC2 protocol's successful response body: the output is `<OpResponse>` itself.
 pub(crate) fn read_ec2(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
-    xml::read_xml(bytes, output, schema, &[&format!("{}Response", op.name)])
+    xml::read_xml(bytes, output, op.output, &[&format!("{}Response", op.name)])
 }
 
 /// The rest-json protocol's successful response body.
 pub(crate) fn read_rest_json(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
-    read_rest(schema, bytes, output, read_json_payload)
+    read_rest(op.output, bytes, output, read_json_payload)
 }
 
 /// The rest-xml protocol's successful response body.
 pub(crate) fn read_rest_xml(op: &'static Operation, bytes: &[u8], output: &mut dyn Shape) -> Result<(), CodecError> {
-    let schema = op.output;
-    read_rest(schema, bytes, output, read_xml_payload)
+    read_rest(op.output, bytes, output, read_xml_payload)
 }
 
-/// Reads a structure from a whole body: the one place the two REST protocols differ in reading.
-type ReadStructure = fn(&[u8], &mut dyn Shape, &'static Schema) -> Result<(), CodecError>;
-
+/// A structure from a whole JSON body: what the two REST protocols differ in when reading.
 pub(crate) fn read_json_payload(
     bytes: &[u8],
     shape: &mut dyn Shape,
@@ -113,6 +106,7 @@ pub(crate) fn read_json_payload(
     json::from_json(bytes, shape, schema).map_err(json_error)
 }
 
+/// A structure from a whole XML body, whatever its root element's name.
 pub(crate) fn read_xml_payload(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
     xml::read_xml(bytes, shape, schema, &[])
 }
@@ -121,7 +115,7 @@ fn read_rest(
     schema: &'static Schema,
     bytes: &[u8],
     output: &mut dyn Shape,
-    read: ReadStructure,
+    read: ReadStructureFn,
 ) -> Result<(), CodecError> {
     if let Some((i, member)) = payload_member(schema) {
         let Some(field) = output.field_mut(i) else { return Ok(()) };
@@ -142,7 +136,7 @@ pub(crate) fn json_error(e: json::DeserializeError) -> CodecError {
 
 /// Reads the payload member of a REST output from the whole body.
 fn read_payload(
-    read: ReadStructure,
+    read: ReadStructureFn,
     member: &'static crate::schema::Member,
     field: &mut dyn crate::shape::Value,
     bytes: &[u8],
