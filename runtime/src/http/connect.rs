@@ -49,12 +49,6 @@ pub(crate) struct Connected {
     pub(crate) h2: bool,
 }
 
-/// The bytes of a connection: plain, or TLS to the target (over TCP or through a proxy).
-pub(crate) enum Stream {
-    Plain(ProxyStream),
-    Tls(Box<TlsStream<ProxyStream>>),
-}
-
 impl Connector {
     /// Connects to the target of `uri` (absolute, `http` or `https`, with a host), within the
     /// connect timeout.
@@ -72,7 +66,7 @@ impl Connector {
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         let (first_hop, forwarding) = self.proxy.connect(uri, host, port).await?;
         if !https {
-            let io = TokioIo::new(Stream::Plain(first_hop));
+            let io = TokioIo::new(MaybeTls::Plain(first_hop));
             #[cfg(feature = "http2")]
             return Ok(Connected { io, forwarding, h2: false });
             #[cfg(not(feature = "http2"))]
@@ -83,7 +77,7 @@ impl Connector {
         let tls = self.tls.connect(name, first_hop).await.map_err(tls_error)?;
         #[cfg(feature = "http2")]
         let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-        let io = TokioIo::new(Stream::Tls(Box::new(tls)));
+        let io = TokioIo::new(MaybeTls::Tls(Box::new(tls)));
         #[cfg(feature = "http2")]
         return Ok(Connected { io, forwarding, h2 });
         #[cfg(not(feature = "http2"))]
@@ -136,12 +130,23 @@ pub(crate) async fn tcp(host: &str, port: u16) -> Result<TcpStream, HttpError> {
     })
 }
 
+/// A stream as it is, or with TLS over it: a connection's first hop (TCP, or TLS to an `https://`
+/// proxy) and the connection to the target (plain, or TLS over the first hop) are both one.
+pub(crate) enum MaybeTls<S> {
+    Plain(S),
+    /// Boxed: a TLS session is large.
+    Tls(Box<TlsStream<S>>),
+}
+
+/// The bytes of a connection: plain, or TLS to the target (over TCP or through a proxy).
+pub(crate) type Stream = MaybeTls<ProxyStream>;
+
 /// Runs `$call` on whichever stream the connection is.
 macro_rules! on_stream {
     ($self:expr, $io:ident => $call:expr) => {
         match $self.get_mut() {
-            Stream::Plain($io) => $call,
-            Stream::Tls($io) => {
+            MaybeTls::Plain($io) => $call,
+            MaybeTls::Tls($io) => {
                 let $io = &mut **$io;
                 $call
             }
@@ -149,13 +154,13 @@ macro_rules! on_stream {
     };
 }
 
-impl AsyncRead for Stream {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for MaybeTls<S> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         on_stream!(self, io => Pin::new(io).poll_read(cx, buf))
     }
 }
 
-impl AsyncWrite for Stream {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for MaybeTls<S> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         on_stream!(self, io => Pin::new(io).poll_write(cx, buf))
     }
@@ -170,8 +175,8 @@ impl AsyncWrite for Stream {
 
     fn is_write_vectored(&self) -> bool {
         match self {
-            Stream::Plain(io) => io.is_write_vectored(),
-            Stream::Tls(io) => io.is_write_vectored(),
+            MaybeTls::Plain(io) => io.is_write_vectored(),
+            MaybeTls::Tls(io) => io.is_write_vectored(),
         }
     }
 

@@ -4,18 +4,14 @@
 //! target's certificate is checked as on a direct connection). An `https://` proxy is reached
 //! over TLS first, checked against the same roots as targets.
 
-use core::pin::Pin;
-use core::task::{Context, Poll};
-use std::io;
 use std::sync::Arc;
 
 use http::Uri;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_rustls::client::TlsStream;
 
 use super::{ProxyRoutes, Route};
-use crate::http::connect::tcp;
+use crate::http::connect::{tcp, MaybeTls};
 use crate::http::{HttpError, HttpErrorKind};
 
 /// The most a proxy's answer to `CONNECT` may hold before its blank line.
@@ -30,19 +26,16 @@ pub(crate) struct ProxyConnector {
     pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
 }
 
-/// A connection to the target or to a proxy, before any TLS to the target.
-pub(crate) enum ProxyStream {
-    Tcp(TcpStream),
-    /// To an `https://` proxy (boxed: a TLS session is large and this case is rare).
-    Tls(Box<TlsStream<TcpStream>>),
-}
+/// A connection to the target or to a proxy, before any TLS to the target: TLS only to an
+/// `https://` proxy.
+pub(crate) type ProxyStream = MaybeTls<TcpStream>;
 
 impl ProxyConnector {
     /// The first hop to `target` (`host` and `port` are its own, the port filled in from the
     /// scheme), and whether requests on it go to a forwarding proxy in absolute form.
     pub(crate) async fn connect(&self, target: &Uri, host: &str, port: u16) -> Result<(ProxyStream, bool), HttpError> {
         let Some(route) = self.routes.as_ref().and_then(|routes| routes.route(target)) else {
-            return Ok((ProxyStream::Tcp(tcp(host, port).await?), false));
+            return Ok((MaybeTls::Plain(tcp(host, port).await?), false));
         };
         let proxy_host = route.uri.host().unwrap_or_default();
         let proxy_port = route.uri.port_u16().unwrap_or(80);
@@ -56,7 +49,7 @@ impl ProxyConnector {
                 if tunnelled {
                     tunnel(&mut tcp, host, port, route).await?;
                 }
-                ProxyStream::Tcp(tcp)
+                MaybeTls::Plain(tcp)
             }
             Some(name) => {
                 let tls = self.tls.clone().ok_or_else(|| {
@@ -70,7 +63,7 @@ impl ProxyConnector {
                 if tunnelled {
                     tunnel(&mut stream, host, port, route).await?;
                 }
-                ProxyStream::Tls(Box::new(stream))
+                MaybeTls::Tls(Box::new(stream))
             }
         };
         Ok((stream, !tunnelled))
@@ -151,53 +144,6 @@ fn parse_status(line: &str) -> Option<u16> {
     code.parse().ok()
 }
 
-/// Runs `$call` on whichever stream the connection is.
-macro_rules! on_stream {
-    ($self:expr, $io:ident => $call:expr) => {
-        match $self.get_mut() {
-            ProxyStream::Tcp($io) => $call,
-            ProxyStream::Tls($io) => {
-                let $io = &mut **$io;
-                $call
-            }
-        }
-    };
-}
-
-impl AsyncRead for ProxyStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        on_stream!(self, io => Pin::new(io).poll_read(cx, buf))
-    }
-}
-
-impl AsyncWrite for ProxyStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        on_stream!(self, io => Pin::new(io).poll_write(cx, buf))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        on_stream!(self, io => Pin::new(io).poll_flush(cx))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        on_stream!(self, io => Pin::new(io).poll_shutdown(cx))
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            ProxyStream::Tcp(tcp) => tcp.is_write_vectored(),
-            ProxyStream::Tls(tls) => tls.is_write_vectored(),
-        }
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        on_stream!(self, io => Pin::new(io).poll_write_vectored(cx, bufs))
-    }
-}
 
 #[cfg(test)]
 mod tests {
