@@ -676,37 +676,10 @@ fn secrets_stay_out_of_debug_and_errors() {
 }
 
 // A test certificate authority and a server certificate it signed for `localhost` and
-// 127.0.0.1, valid 2000-2100 (ECDSA P-256). They guard nothing: tests only.
-const TEST_CA: &str = "-----BEGIN CERTIFICATE-----
-MIIBZjCCAQugAwIBAgIBATAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
-dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowGTEXMBUG
-A1UEAwwOdHVjdXhpIHRlc3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATF
-iQQDd9ZlECqauZLkB68COuWJ/txqeejYaAAvr41gWy42BFD4w/VhskTpvWtXdJ1s
-7SZjQ0kfKyBU/eDcOQQ0o0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQE
-AwIBBjAdBgNVHQ4EFgQULxfegrXQfZtVs3CoYL4l0DuCfdYwCgYIKoZIzj0EAwID
-SQAwRgIhAPoBzlu3uc3ThbXLPNG+BvMJhm2g3FrFQaar5MArhnrlAiEAhmsXV6HH
-cBtB5T0av8jC1Hqj6DBJU2Jy78NdaHTT41M=
------END CERTIFICATE-----
-";
-const TEST_SERVER_CERT: &str = "-----BEGIN CERTIFICATE-----
-MIIBsjCCAVegAwIBAgIBAjAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
-dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowFDESMBAG
-A1UEAwwJbG9jYWxob3N0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5tdWr4tQ
-AR3lPpBus2UrnUVuc5/rvuhl9c8veKE761ba5Z1hgy0A9pbcwgS1MypYnPYf4pr1
-J+LRY10XgJW9F6OBkjCBjzAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAT
-BgNVHSUEDDAKBggrBgEFBQcDATAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEw
-HwYDVR0jBBgwFoAULxfegrXQfZtVs3CoYL4l0DuCfdYwHQYDVR0OBBYEFIXWlPjk
-xu3kNrqBSYIW/0bJavlVMAoGCCqGSM49BAMCA0kAMEYCIQD/vNKE8csiAgSXPzXX
-qixErerczfS/Lcqa0BlQ1glPcgIhAPqGrgFWcNz9xo80js2EPUphMyMv8n2nV4rq
-SZo65Uzt
------END CERTIFICATE-----
-";
-const TEST_SERVER_KEY: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg93UvaysnVApMUFez
-xcvd4aDlda42s0hgGvUnU0cV3aWhRANCAATm11avi1ABHeU+kG6zZSudRW5zn+u+
-6GX1zy94oTvrVtrlnWGDLQD2ltzCBLUzKlic9h/imvUn4tFjXReAlb0X
------END PRIVATE KEY-----
-";
+// 127.0.0.1, valid 2000-2100 (ECDSA P-256), in `tests/tls/`. They guard nothing: tests only.
+const TEST_CA: &str = include_str!("tls/ca.pem");
+const TEST_SERVER_CERT: &str = include_str!("tls/server.pem");
+const TEST_SERVER_KEY: &str = include_str!("tls/server-key.pem");
 
 /// A blocking TLS server (rustls, already a dependency) answering each connection's first
 /// request; handshakes the client rejects just end that connection.

@@ -222,37 +222,10 @@ mod http2 {
     use super::*;
     use bytes::Bytes;
 
-    // The test CA and a `localhost` certificate it signed, as in runtime/tests/http_client.rs.
-    const TEST_CA: &str = "-----BEGIN CERTIFICATE-----
-MIIBZjCCAQugAwIBAgIBATAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
-dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowGTEXMBUG
-A1UEAwwOdHVjdXhpIHRlc3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATF
-iQQDd9ZlECqauZLkB68COuWJ/txqeejYaAAvr41gWy42BFD4w/VhskTpvWtXdJ1s
-7SZjQ0kfKyBU/eDcOQQ0o0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQE
-AwIBBjAdBgNVHQ4EFgQULxfegrXQfZtVs3CoYL4l0DuCfdYwCgYIKoZIzj0EAwID
-SQAwRgIhAPoBzlu3uc3ThbXLPNG+BvMJhm2g3FrFQaar5MArhnrlAiEAhmsXV6HH
-cBtB5T0av8jC1Hqj6DBJU2Jy78NdaHTT41M=
------END CERTIFICATE-----
-";
-    const TEST_SERVER_CERT: &str = "-----BEGIN CERTIFICATE-----
-MIIBsjCCAVegAwIBAgIBAjAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA50dWN1eGkg
-dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowFDESMBAG
-A1UEAwwJbG9jYWxob3N0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5tdWr4tQ
-AR3lPpBus2UrnUVuc5/rvuhl9c8veKE761ba5Z1hgy0A9pbcwgS1MypYnPYf4pr1
-J+LRY10XgJW9F6OBkjCBjzAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAT
-BgNVHSUEDDAKBggrBgEFBQcDATAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEw
-HwYDVR0jBBgwFoAULxfegrXQfZtVs3CoYL4l0DuCfdYwHQYDVR0OBBYEFIXWlPjk
-xu3kNrqBSYIW/0bJavlVMAoGCCqGSM49BAMCA0kAMEYCIQD/vNKE8csiAgSXPzXX
-qixErerczfS/Lcqa0BlQ1glPcgIhAPqGrgFWcNz9xo80js2EPUphMyMv8n2nV4rq
-SZo65Uzt
------END CERTIFICATE-----
-";
-    const TEST_SERVER_KEY: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg93UvaysnVApMUFez
-xcvd4aDlda42s0hgGvUnU0cV3aWhRANCAATm11avi1ABHeU+kG6zZSudRW5zn+u+
-6GX1zy94oTvrVtrlnWGDLQD2ltzCBLUzKlic9h/imvUn4tFjXReAlb0X
------END PRIVATE KEY-----
-";
+    // The test CA and a `localhost` certificate it signed (runtime/tests/tls/), as runtime/tests/http_client.rs uses.
+    const TEST_CA: &str = include_str!("../../tests/tls/ca.pem");
+    const TEST_SERVER_CERT: &str = include_str!("../../tests/tls/server.pem");
+    const TEST_SERVER_KEY: &str = include_str!("../../tests/tls/server-key.pem");
 
     /// An HTTP/2 server over TLS (ALPN `h2` only) answering every request with its path.
     async fn h2_server(seen: Arc<Seen>) -> u16 {
