@@ -15,4 +15,18 @@ impl Rng {
     pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+
+    /// One random edit of `bytes` (not empty): a byte replaced by, or inserted from, `alphabet`,
+    /// or a byte removed. The fuzz-style tests apply a few to valid documents.
+    pub(crate) fn mutate(&mut self, bytes: &mut Vec<u8>, alphabet: &[u8]) {
+        let at = self.below(bytes.len());
+        let byte = alphabet[self.below(alphabet.len())];
+        match self.below(3) {
+            0 => bytes[at] = byte,
+            1 => bytes.insert(at, byte),
+            _ => {
+                bytes.remove(at);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use std::borrow::Cow;
 
 use super::*;
+use crate::test_rng::Rng;
 use crate::types::Document;
 
 /// Every event of `xml`, or the first error.
@@ -179,27 +180,13 @@ fn never_panics_on_any_truncation() {
 
 #[test]
 fn never_panics_on_mutated_documents() {
-    // A small deterministic generator: the same inputs on every run.
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    // A deterministic generator: the same inputs on every run.
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let alphabet = b"<>/=&;#x'\"?![]-: aZ\xc3\xa9\xff";
     for _ in 0..20_000 {
         let mut bytes = VALID.as_bytes().to_vec();
-        for _ in 0..1 + next() % 4 {
-            let at = (next() % bytes.len() as u64) as usize;
-            let byte = alphabet[(next() % alphabet.len() as u64) as usize];
-            match next() % 3 {
-                0 => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ => {
-                    bytes.remove(at);
-                }
-            }
+        for _ in 0..1 + rng.below(4) {
+            rng.mutate(&mut bytes, alphabet);
         }
         let _ = parse_document(&bytes);
     }
@@ -358,27 +345,7 @@ fn reading_a_start_tag_by_name_agrees_with_reading_the_next_event() {
         "<?xml version='1.0'?><R><a><a><a/></a></a>&bad;<b></b></R>",
     ];
     let names = ["a", "bb", "ccc", "b", "d", "Key", "Keys", "R", "x"];
-    let mut state: u64 = 0x5DEE_CE66_D1CE_4E5B;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut bodies: Vec<Vec<u8>> = documents.iter().map(|d| d.as_bytes().to_vec()).collect();
-    for i in 0..300 {
-        let mut bytes = bodies[i % documents.len()].clone();
-        let at = (next() % bytes.len() as u64) as usize;
-        let byte = b"<>/ a:&x"[(next() % 8) as usize];
-        match next() % 3 {
-            0 => bytes[at] = byte,
-            1 => bytes.insert(at, byte),
-            _ => {
-                bytes.remove(at);
-            }
-        }
-        bodies.push(bytes);
-    }
+    let bodies = mutants(&documents, &mut Rng(0x5DEE_CE66_D1CE_4E5B));
     let mut checked = 0;
     for body in &bodies {
         let Ok(mut reader) = Reader::new(body) else { continue };
@@ -418,14 +385,11 @@ fn reading_a_start_tag_by_name_agrees_with_reading_the_next_event() {
 fn the_end_of_text_and_its_first_special_byte_agree_with_a_plain_search() {
     // Texts with and without `&` and `\r`, some past sixteen bytes, from every start.
     let pieces = ["a", "&quot;", "\r\n", "0123456789abcdef", "&amp;&lt;", "<", "é"];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for _ in 0..400 {
         let mut doc = String::new();
-        for _ in 0..(state % 9) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            doc.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        for _ in 0..rng.below(9) {
+            doc.push_str(pieces[rng.below(pieces.len())]);
         }
         let reader = Reader::new(doc.as_bytes()).unwrap();
         let bytes = doc.as_bytes();
@@ -434,7 +398,6 @@ fn the_end_of_text_and_its_first_special_byte_agree_with_a_plain_search() {
             let special = bytes[from..end].iter().position(|&b| b == b'&' || b == b'\r').map(|i| from + i);
             assert_eq!(reader.text_end(from), (end, special), "{doc:?} from {from}");
         }
-        state = state.wrapping_add(1);
     }
 }
 
@@ -501,13 +464,8 @@ fn unescape_agrees_with_a_byte_by_byte_decoding() {
         "x",
         "0123456789abcdef0",
     ];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut random = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut random = move |n: usize| rng.below(n);
     let mut decoded = 0;
     for _ in 0..4000 {
         let count = random(8);
@@ -536,27 +494,7 @@ fn reading_an_end_tag_directly_agrees_with_reading_the_next_event() {
         "<R>  <Key>k</Key><Key/><Keys><Key>1</Key></Keys> <Key\n/>junk<Key></R>",
         "<?xml version='1.0'?><R><a><a><a/></a></a>&bad;<b></b></ R></R>",
     ];
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut bodies: Vec<Vec<u8>> = documents.iter().map(|d| d.as_bytes().to_vec()).collect();
-    for i in 0..300 {
-        let mut bytes = bodies[i % documents.len()].clone();
-        let at = (next() % bytes.len() as u64) as usize;
-        let byte = b"<>/ a:&x"[(next() % 8) as usize];
-        match next() % 3 {
-            0 => bytes[at] = byte,
-            1 => bytes.insert(at, byte),
-            _ => {
-                bytes.remove(at);
-            }
-        }
-        bodies.push(bytes);
-    }
+    let bodies = mutants(&documents, &mut Rng(0x2545_F491_4F6C_DD1D));
     let (mut taken, mut declined) = (0, 0);
     for body in &bodies {
         let Ok(mut reader) = Reader::new(body) else { continue };
@@ -581,4 +519,16 @@ fn reading_an_end_tag_directly_agrees_with_reading_the_next_event() {
         }
     }
     assert!(taken > 500 && declined > 1000, "taken {taken}, declined {declined}");
+}
+
+/// The documents and 300 mutants of them, each one edit (with a character of markup) away from
+/// one of the documents.
+fn mutants(documents: &[&str], rng: &mut Rng) -> Vec<Vec<u8>> {
+    let mut bodies: Vec<Vec<u8>> = documents.iter().map(|d| d.as_bytes().to_vec()).collect();
+    for i in 0..300 {
+        let mut bytes = bodies[i % documents.len()].clone();
+        rng.mutate(&mut bytes, b"<>/ a:&x");
+        bodies.push(bytes);
+    }
+    bodies
 }

@@ -804,29 +804,15 @@ fn hostile_bodies_fail_without_panicking() {
 
 #[test]
 fn mutated_bodies_never_panic_the_schema_walk() {
-    // A small deterministic generator: the same inputs on every run.
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    // A deterministic generator: the same inputs on every run.
+    let mut rng = crate::test_rng::Rng(0x9E37_79B9_7F4A_7C15);
     let node = Node { name: Some("n".into()), child: Some(Box::default()), choice: Some(Choice::Text("t".into())) };
     let bodies = [xml_of(&full_lists(), "Lists"), xml_of(&full_maps(), "Maps"), xml_of(&node, "Node")];
     let alphabet = b"<>/=&;#'\"!- aZ9:";
     for i in 0..6_000 {
         let mut bytes = bodies[i % bodies.len()].as_bytes().to_vec();
-        for _ in 0..1 + next() % 3 {
-            let at = (next() % bytes.len() as u64) as usize;
-            let byte = alphabet[(next() % alphabet.len() as u64) as usize];
-            match next() % 3 {
-                0 => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ => {
-                    bytes.remove(at);
-                }
-            }
+        for _ in 0..1 + rng.below(3) {
+            rng.mutate(&mut bytes, alphabet);
         }
         let _ = read_xml(&bytes, &mut Lists::default(), &LISTS, &[]);
         let _ = read_xml(&bytes, &mut Maps::default(), &MAPS, &[]);
@@ -922,26 +908,12 @@ fn the_streaming_read_agrees_with_the_tree_walk() {
         assert_member_reads_agree::<Option<String>>(body.as_bytes(), &Member::new("name", &prim::STRING));
     }
     // The same mutations as the panic test above, each read both ways.
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::test_rng::Rng(0x2545_F491_4F6C_DD1D);
     let alphabet = b"<>/=&;#'\"!- aZ9:";
     for i in 0..4_000 {
         let mut bytes = bodies[i % bodies.len()].as_bytes().to_vec();
-        for _ in 0..1 + next() % 3 {
-            let at = (next() % bytes.len() as u64) as usize;
-            let byte = alphabet[(next() % alphabet.len() as u64) as usize];
-            match next() % 3 {
-                0 => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ => {
-                    bytes.remove(at);
-                }
-            }
+        for _ in 0..1 + rng.below(3) {
+            rng.mutate(&mut bytes, alphabet);
         }
         assert_reads_agree::<Lists>(&bytes, &LISTS, &[]);
         assert_reads_agree::<Maps>(&bytes, &MAPS, &[]);
