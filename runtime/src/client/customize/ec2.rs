@@ -10,7 +10,7 @@ use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::types::{base64_decode, base64_encode};
 
 /// `(endpoint prefix, operation)` pairs whose `UserData` botocore base64-encodes.
-const USER_DATA_OPERATIONS: &[(&str, &str)] = &[("ec2", "RunInstances"), ("autoscaling", "CreateLaunchConfiguration")];
+pub(super) const USER_DATA_OPERATIONS: &[(&str, &str)] = &[("ec2", "RunInstances"), ("autoscaling", "CreateLaunchConfiguration")];
 
 pub(crate) fn before_serialize(service: &Service, op: &Operation, input: &mut dyn Shape) {
     if !USER_DATA_OPERATIONS.contains(&(service.endpoint_prefix, op.name)) {

@@ -82,6 +82,10 @@ const EC2: Handlers = Handlers {
     ..NONE
 };
 
+/// Auto Scaling's `CreateLaunchConfiguration` takes `UserData` as EC2's `RunInstances` does.
+const AUTOSCALING: Handlers =
+    Handlers { before_serialize: Some(|service, op, input| ec2::before_serialize(service, op, input)), ..NONE };
+
 const SQS: Handlers =
     Handlers { after_parse: Some(|_, op, input, output, status, _| sqs::verify(op, input, output, status)), ..NONE };
 
@@ -120,6 +124,7 @@ impl Handlers {
         match name.as_bytes() {
             b"s3" => &S3,
             b"ec2" => &EC2,
+            b"autoscaling" => &AUTOSCALING,
             b"sqs" => &SQS,
             b"glacier" => &GLACIER,
             b"rds" | b"neptune" | b"docdb" => &PRESIGNED_URL,
@@ -129,5 +134,37 @@ impl Handlers {
             b"bedrock-agentcore" => &BEDROCK_AGENTCORE,
             _ => &NONE,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The handlers that pick their services from a table of their own must find those
+    /// services' tables pointing at them: a service missing here would lose botocore's handler
+    /// without any other test noticing.
+    #[test]
+    fn every_service_a_handler_names_has_that_handler() {
+        for (service, _) in ec2::USER_DATA_OPERATIONS {
+            assert!(Handlers::of(service).before_serialize.is_some(), "{service}: base64_encode_user_data");
+        }
+        for service in presigned_url::services() {
+            assert!(Handlers::of(service).before_send.is_some(), "{service}: the presigned URL of a copy");
+        }
+        for service in ["s3", "glacier"] {
+            assert!(Handlers::of(service).before_serialize.is_some(), "{service}");
+            assert!(Handlers::of(service).after_serialize.is_some(), "{service}");
+        }
+        for service in ["s3", "ec2", "sqs"] {
+            assert!(Handlers::of(service).after_parse.is_some(), "{service}");
+        }
+        assert!(Handlers::of("cloudsearchdomain").before_send.is_some());
+        assert!(Handlers::of("machinelearning").before_send.is_some());
+        assert!(Handlers::of("polly").before_presign.is_some());
+        // (Bedrock AgentCore's precision goes through the table in wire_tests.)
+        // A service without handlers gets none.
+        let none = Handlers::of("dynamodb");
+        assert!(none.before_serialize.is_none() && none.after_parse.is_none() && none.before_send.is_none());
     }
 }

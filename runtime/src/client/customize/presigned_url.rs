@@ -71,6 +71,12 @@ const OPERATIONS: &[(&str, &str, Handler)] = &[
     ("docdb", "CreateDBCluster", Handler::Rds),
 ];
 
+/// The services some operation of which gets a presigned URL.
+#[cfg(test)]
+pub(super) fn services() -> impl Iterator<Item = &'static str> {
+    OPERATIONS.iter().map(|(service, _, _)| *service)
+}
+
 fn handler(service: &str, operation: &str) -> Option<Handler> {
     OPERATIONS.iter().find(|(s, o, _)| *s == service && *o == operation).map(|(_, _, h)| *h)
 }
