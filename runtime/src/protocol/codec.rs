@@ -80,42 +80,20 @@ const QUERY: Codec = Codec {
     message: xml::xml_message,
     bind: None,
 };
-const EC2: Codec = Codec {
-    write: request::query_rpc,
-    read: response::read_ec2,
-    read_error: errors::read_xml_error,
-    facts: errors::xml_facts,
-    read_structure: response::read_xml_payload,
-    write_structure: encode::xml_structure,
-    message: xml::xml_message,
-    bind: None,
-};
-const REST_JSON: Codec = Codec {
-    write: request::rest,
-    read: response::read_rest_json,
-    read_error: errors::read_json_error,
-    facts: errors::json_facts,
-    read_structure: response::read_json_payload,
-    write_structure: encode::json_structure,
-    message: json_message,
-    bind: Some(bind_response),
-};
-const REST_XML: Codec = Codec {
-    write: request::rest,
-    read: response::read_rest_xml,
-    read_error: errors::read_xml_error,
-    facts: errors::xml_facts,
-    read_structure: response::read_xml_payload,
-    write_structure: encode::xml_structure,
-    message: xml::xml_message,
-    bind: Some(bind_response),
-};
+/// EC2's protocol is the query protocol with its own output wrapper.
+const EC2: Codec = Codec { read: response::read_ec2, ..QUERY };
+/// The REST protocols lay out requests and bind responses the same way and carry bodies in the
+/// codec of their name.
+const REST_JSON: Codec =
+    Codec { write: request::rest, read: response::read_rest_json, bind: Some(bind_response), ..JSON };
+const REST_XML: Codec =
+    Codec { write: request::rest, read: response::read_rest_xml, bind: Some(bind_response), ..QUERY };
 const RPC_V2_CBOR: Codec = Codec {
     write: request::cbor_rpc,
     read: response::read_cbor,
-    read_error: errors::read_cbor_error,
+    read_error: response::read_cbor_payload,
     facts: errors::cbor_facts,
-    read_structure: errors::read_cbor_error,
+    read_structure: response::read_cbor_payload,
     write_structure: encode::cbor_structure,
     message: cbor_message,
     bind: None,

@@ -122,11 +122,6 @@ pub(crate) fn read_json_error(body: &[u8], shape: &mut dyn Shape, schema: &'stat
     super::json::from_json(body, shape, schema).map_err(super::response::json_error)
 }
 
-/// The members of a CBOR error body.
-pub(crate) fn read_cbor_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
-    cbor::from_cbor(body, shape, schema)
-}
-
 /// The members of an XML error body (`<Error>`, wherever the protocol puts it).
 pub(crate) fn read_xml_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
     xml::read_xml_error(body, shape, schema)

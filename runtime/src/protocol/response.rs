@@ -106,6 +106,15 @@ pub(crate) fn read_json_payload(
     json::from_json(bytes, shape, schema).map_err(json_error)
 }
 
+/// A structure from a whole CBOR body (also an error's members: CBOR errors have no wrapper).
+pub(crate) fn read_cbor_payload(
+    bytes: &[u8],
+    shape: &mut dyn Shape,
+    schema: &'static Schema,
+) -> Result<(), CodecError> {
+    cbor::from_cbor(bytes, shape, schema)
+}
+
 /// A structure from a whole XML body, whatever its root element's name.
 pub(crate) fn read_xml_payload(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
     xml::read_xml(bytes, shape, schema, &[])

@@ -2,8 +2,8 @@
 //! static names (`handlers: rt::Handlers::of("s3")`).
 //!
 //! The entry points in `customize` call a service's handlers through its table rather than
-//! testing the service's name at each point: a test would reference every service's handlers
-//! from every binary (S3's `GetBucketLocation` reader brings the XML schema reader into a
+//! checking the service's name at each point: such checks would reference every service's
+//! handlers from every binary (S3's `GetBucketLocation` reader brings the XML schema reader into a
 //! DynamoDB app); the table references only the handlers of the services the binary uses.
 //! Each handler still checks the service and operation it applies to, so a table is a filter,
 //! never a reason for a handler to run where botocore's would not.
@@ -73,7 +73,7 @@ const S3: Handlers = Handlers {
 };
 
 const EC2: Handlers = Handlers {
-    before_serialize: Some(|service, op, input| ec2::before_serialize(service, op, input)),
+    before_serialize: Some(ec2::before_serialize),
     before_send: Some(presigned_url::inject),
     after_parse: Some(|service, op, _, output, _, _| {
         ec2::after_parse(service, op, output);
@@ -83,8 +83,7 @@ const EC2: Handlers = Handlers {
 };
 
 /// Auto Scaling's `CreateLaunchConfiguration` takes `UserData` as EC2's `RunInstances` does.
-const AUTOSCALING: Handlers =
-    Handlers { before_serialize: Some(|service, op, input| ec2::before_serialize(service, op, input)), ..NONE };
+const AUTOSCALING: Handlers = Handlers { before_serialize: Some(ec2::before_serialize), ..NONE };
 
 const SQS: Handlers =
     Handlers { after_parse: Some(|_, op, input, output, status, _| sqs::verify(op, input, output, status)), ..NONE };
